@@ -1,0 +1,81 @@
+"""Diagnostics: every problem found in a scenario file, with a stable code and a fix.
+
+The loader (``LS0xx``) and the analyser (``LS1xx`` and up) both speak this one type, the CLI
+prints it as ``path:line:column: severity: message; how to fix it [CODE]`` and as JSON, and
+the TUI shows it on screen. Codes never change meaning once shipped; docs/authoring.md lists
+them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import attrs
+
+Severity = Literal["error", "warning"]
+
+LOAD_CODES: dict[str, str] = {
+    "LS001": "the file cannot be read as a scenario (missing, a directory, too large, not text)",
+    "LS002": "YAML syntax error",
+    "LS003": "the document is not a mapping of keys",
+    "LS004": "the document is too large or too deeply nested to load safely",
+    "LS010": "unknown key (often a typo)",
+    "LS011": "required key missing",
+    "LS012": "value of the wrong type",
+    "LS013": "value out of range or not one of the allowed words",
+    "LS014": "the same key twice in one mapping",
+    "LS015": "badly formed id",
+    "LS020": "condition cannot be parsed",
+    "LS021": "condition names an unknown meter, flag or scene",
+    "LS030": "`next` or `goto` names no scene or ending",
+    "LS031": "`start` names no scene",
+    "LS032": "duplicate id",
+    "LS033": "effect names an unknown meter",
+    "LS034": "effect value is not a number or a percentage",
+    "LS035": "unknown or misplaced trait tag",
+    "LS037": "a `next` list does not end in a fallback route",
+    "LS038": "`chance` outside 0..1",
+    "LS039": "`locked` on a choice without `if`",
+}
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem at one place. ``line`` and ``column`` are 1-based."""
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def format(self) -> str:
+        hint = f"; {self.hint}" if self.hint else ""
+        return (
+            f"{self.path}:{self.line}:{self.column}: {self.severity}: "
+            f"{self.message}{hint} [{self.code}]"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+class ScenarioError(Exception):
+    """A scenario file could not be turned into a scenario; carries every diagnostic."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        first = self.diagnostics[0].format() if self.diagnostics else "unknown problem"
+        more = len(self.diagnostics) - 1
+        super().__init__(first + (f" (and {more} more)" if more > 0 else ""))
+
+
+def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == "error"]
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.path, d.line, d.column, d.code)

@@ -1,0 +1,44 @@
+"""The nineteen manager/leader pairs a choice can exercise.
+
+The list paraphrases the comparison table the product is built from: each pair names how a
+managing mind and a leading mind handle the same thing. A choice tags the pairs it exercises
+(``traits: [control-influence]``); its ``style`` says which side it leans to. Neither side is
+"wrong": the debrief shows the trainee's lean, and the lessons say when each side serves.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class TraitPair:
+    id: str
+    manager: str
+    leader: str
+
+
+TRAITS: tuple[TraitPair, ...] = (
+    TraitPair("control-influence", "Seeks control", "Seeks influence"),
+    TraitPair("visible-invisible", "Attends to what can be seen", "Attends to what cannot"),
+    TraitPair("doing-becoming", "Focuses on doing", "Focuses on becoming"),
+    TraitPair("goal-mission", "Driven by goals", "Driven by a mission"),
+    TraitPair("structure-meaning", "Gives form and structure", "Gives meaning"),
+    TraitPair("within-beyond-boundaries", "Stays inside the lines", "Plays with the lines"),
+    TraitPair("stability-change", "Keeps things stable", "Stirs things up"),
+    TraitPair("right-way-right-thing", "Does things right", "Does the right things"),
+    TraitPair("needs-values", "Driven by needs", "Led by values"),
+    TraitPair("served-serving", "Expects to be served", "Serves the team"),
+    TraitPair("power-care", "Moves people by power and rank", "Moves people by care"),
+    TraitPair("skills-growth", "Trains skills", "Grows the person"),
+    TraitPair("push-attract", "Pushes and prods", "Draws people in"),
+    TraitPair("parts-whole", "Looks at the parts", "Looks at the whole"),
+    TraitPair("material-spirit", "Minds the material side", "Minds morale and spirit"),
+    TraitPair("short-long-term", "Thinks short term", "Thinks long term"),
+    TraitPair("efficient-effective", "Efficient", "Effective"),
+    TraitPair("administer-create", "Runs what exists", "Creates what does not exist yet"),
+    TraitPair("administer-steward", "Administers resources", "Stewards resources"),
+)
+
+TRAIT_IDS: frozenset[str] = frozenset(t.id for t in TRAITS)
+BY_ID: dict[str, TraitPair] = {t.id: t for t in TRAITS}
