@@ -1,0 +1,1 @@
+"""One module per `leadsim` subcommand (see sim/cli.py for the contract)."""

@@ -1,0 +1,48 @@
+"""`leadsim list`: the scenarios a trainee can play."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sim import library
+from sim.text import plain
+
+NAME = "list"
+HELP = "list the shipped scenarios (and those in --dir) with id, title and size"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, action="append", default=[], help="also list DIR")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    entries = library.discover(args.dir)
+    if args.format == "json":
+        rows = [
+            {
+                "id": e.id,
+                "path": str(e.path),
+                "title": e.scenario.title if e.scenario else None,
+                "scenes": len(e.scenario.scenes) if e.scenario else None,
+                "endings": len(e.scenario.endings) if e.scenario else None,
+                "error": e.first_error or None,
+            }
+            for e in entries
+        ]
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not entries:
+        print("no scenarios found")
+        return 0
+    width = max(len(e.id) for e in entries)
+    for e in entries:
+        if e.scenario is None:
+            print(f"{e.id:<{width}}  BROKEN: {plain(e.first_error)}")
+        else:
+            s = e.scenario
+            size = f"{len(s.scenes)} scenes, {len(s.endings)} endings"
+            print(f"{s.id:<{width}}  {plain(s.title)}  ({size})")
+    return 0

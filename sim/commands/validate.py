@@ -1,0 +1,61 @@
+"""`leadsim validate`: check scenario files and report every problem with its place."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim import library, loader
+from sim.diagnostics import Diagnostic
+
+NAME = "validate"
+HELP = "check scenario files: every problem as path:line:column: severity: message"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+
+
+def files_of(paths: list[str]) -> list[Path]:
+    """Files named directly, plus the scenario files inside named folders."""
+    out: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        out.extend(library.scenario_files(path) if path.is_dir() else [path])
+    return out
+
+
+def diagnose(path: Path) -> list[Diagnostic]:
+    """Load errors, and, for a file that loads, what the deeper analysis finds."""
+    _, diags = loader.check(path)
+    return diags
+
+
+def run(args: argparse.Namespace) -> int:
+    files = files_of(args.paths)
+    found: list[Diagnostic] = []
+    for path in files:
+        found.extend(diagnose(path))
+    errors = sum(d.severity == "error" for d in found)
+    warnings = len(found) - errors
+    if args.format == "json":
+        report = {
+            "files": [str(p) for p in files],
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": [d.to_json() for d in found],
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for d in found:
+            print(d.format())
+        print(
+            f"checked {len(files)} file{'s' * (len(files) != 1)}: "
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
+            file=sys.stderr,
+        )
+    return 1 if errors or (args.strict and warnings) else 0

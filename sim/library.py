@@ -1,0 +1,91 @@
+"""Find scenarios: the shipped ones and a trainer's own directory.
+
+Shipped scenarios live in the repository's ``scenarios/`` folder; a wheel installs them as
+``sim/scenarios`` (see pyproject.toml), and an editable install or a source checkout reads the
+folder beside the package. A file that fails to load is still listed, with its diagnostics, so
+the library can show the error instead of hiding the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from sim import loader
+from sim.diagnostics import Diagnostic, ScenarioError
+from sim.model import Scenario
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_dir() -> Path:
+    """The folder of the scenarios that ship with leadsim."""
+    package = Path(__file__).resolve().parent
+    installed = package / "scenarios"
+    return installed if installed.is_dir() else package.parent / "scenarios"
+
+
+@attrs.frozen
+class Entry:
+    """One scenario file as the library sees it: loaded, or broken with its diagnostics."""
+
+    path: Path
+    scenario: Scenario | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.scenario.id if self.scenario else self.path.stem
+
+    @property
+    def first_error(self) -> str:
+        return self.diagnostics[0].format() if self.diagnostics else ""
+
+
+def scenario_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+def discover(extra: Iterable[Path] = (), shipped: bool = True) -> list[Entry]:
+    """Every scenario in the shipped folder (unless ``shipped`` is false) and in ``extra``."""
+    folders = ([shipped_dir()] if shipped else []) + [Path(d) for d in extra]
+    entries = []
+    for folder in folders:
+        for path in scenario_files(folder):
+            scenario, diags = loader.check(path)
+            errs = tuple(d for d in diags if d.severity == "error")
+            entries.append(Entry(path, scenario, errs))
+    return entries
+
+
+def resolve(name: str, extra: Iterable[Path] = ()) -> Path:
+    """A scenario argument as a path: an existing file, or the id of a shipped scenario (or
+    one in ``extra``). Raises :class:`ScenarioError` naming what exists when nothing matches."""
+    path = Path(name)
+    if path.exists() or path.suffix in SUFFIXES or "/" in name:
+        return path
+    folders = [shipped_dir(), *(Path(d) for d in extra)]
+    for folder in folders:
+        for candidate in scenario_files(folder):
+            if candidate.stem == name:
+                return candidate
+    # Ids normally match file names; fall back to reading the files' ids.
+    for entry in discover(extra):
+        if entry.scenario is not None and entry.scenario.id == name:
+            return entry.path
+    known = ", ".join(sorted(e.id for e in discover(extra))) or "none"
+    raise ScenarioError(
+        [
+            Diagnostic(
+                "LS001",
+                "error",
+                f"no scenario file or shipped scenario called {name!r}",
+                f"give a path to a .yaml file, or one of: {known}",
+                name,
+            )
+        ]
+    )

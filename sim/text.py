@@ -1,0 +1,33 @@
+"""Make text from a scenario file safe to print on a terminal.
+
+Scenario files are untrusted. Printed raw, an ANSI or OSC escape sequence could recolour the
+screen, retitle the window or write a hyperlink; a carriage return could overwrite what the
+trainee just read. :func:`plain` removes every escape sequence and control character except
+newline and tab, so the text shows as the letters it contains and nothing else. The TUI
+additionally never parses file text as markup (it builds ``Content`` from plain strings).
+"""
+
+from __future__ import annotations
+
+import re
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other ESC sequences, 8-bit CSI/OSC,
+# then any remaining C0/C1 control character except \t and \n.
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]
+  | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?
+  | \x1b[PX^_][^\x1b]*(?:\x1b\\)?
+  | \x1b[@-Z\\-_]?
+  | \x9b[0-?]*[ -/]*[@-~]
+  | \x9d[^\x07\x9c]*[\x07\x9c]?
+  | [\x00-\x08\x0b-\x1f\x7f-\x9f]
+    """,
+    re.VERBOSE,
+)
+
+
+def plain(text: str) -> str:
+    """``text`` without escape sequences or control characters (newlines and tabs kept;
+    a carriage-return-newline pair becomes a newline)."""
+    return _ESCAPES.sub("", text.replace("\r\n", "\n"))

@@ -1,0 +1,184 @@
+"""Plain-text play: one scene at a time on stdout, one number per line on stdin.
+
+Made for screen readers, pipes and scripted tests: no colour, no cursor movement, every prompt
+on its own line, and every piece of scenario text passed through :func:`sim.text.plain`.
+End of input leaves the session as it is (the log keeps it for `leadsim resume`).
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from sim.engine import Decision, tally_by_style
+from sim.model import Scenario
+from sim.session import Session
+from sim.text import plain
+from sim.traits import BY_ID
+
+
+def meter_line(scenario: Scenario, values: tuple[int, ...]) -> str:
+    return "   ".join(
+        f"{plain(m.label)}: {v}/{m.max}" for m, v in zip(scenario.meters, values, strict=True)
+    )
+
+
+def changes(scenario: Scenario, decision: Decision) -> str:
+    parts = [
+        f"{plain(m.label)} {d:+d}"
+        for m, d in zip(scenario.meters, decision.deltas(), strict=True)
+        if d
+    ]
+    return ", ".join(parts) if parts else "no meter changed"
+
+
+def style_word(style: str) -> str:
+    return {"manager": "MANAGER", "leader": "LEADER", "neutral": "NEUTRAL"}[style]
+
+
+class TextPlay:
+    def __init__(self, session: Session, stdin: TextIO, stdout: TextIO) -> None:
+        self.session = session
+        self.stdin = stdin
+        self.stdout = stdout
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str) -> str | None:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            return None
+        if not self.stdin.isatty():
+            self.stdout.write("\n")  # piped input is not echoed: end the prompt's line
+        return line.rstrip("\n")
+
+    def intro(self) -> None:
+        s = self.session
+        sc = s.scenario
+        self.say(plain(sc.title))
+        self.say("=" * len(plain(sc.title)))
+        if sc.summary:
+            self.say(plain(sc.summary))
+        mode = f"{s.mode}, feedback: {s.feedback}"
+        self.say(f"(seed {s.seed}; {mode}; type q to stop)")
+
+    def scene(self) -> list[str]:
+        """Show the current scene and return the ids of the numbered choices."""
+        s = self.session
+        scene = s.scenario.scenes[s.state.scene]
+        self.say()
+        self.say(f"--- {scene.id} ---")
+        if scene.speaker:
+            self.say(f"{plain(scene.speaker)}:")
+        self.say(plain(scene.text).rstrip())
+        self.say()
+        self.say(meter_line(s.scenario, s.state.meters))
+        numbered: list[str] = []
+        for offer in s.offers():
+            if offer.available:
+                numbered.append(offer.choice.id)
+                self.say(f"  {len(numbered)}. {plain(offer.choice.text)}")
+            else:
+                self.say(f"  -. {plain(offer.choice.text)} (locked: {plain(offer.reason or '')})")
+        return numbered
+
+    def feedback(self, decision: Decision) -> None:
+        s = self.session
+        choice = s.scenario.scenes[decision.scene].choice(decision.choice)
+        assert choice is not None
+        self.say(f"Changes: {changes(s.scenario, decision)}")
+        if s.feedback == "coach":
+            self.say(f"Style: {style_word(decision.style)}")
+            if choice.feedback:
+                self.say(plain(choice.feedback))
+
+    def debrief(self) -> None:
+        s = self.session
+        ending = s.scenario.endings[s.state.ending or ""]
+        self.say()
+        self.say(f"=== Ending: {plain(ending.title)} ===")
+        if ending.outcome:
+            self.say(f"Outcome: {ending.outcome}")
+        self.say(plain(ending.text).rstrip())
+        self.say()
+        self.say("Final meters: " + meter_line(s.scenario, s.state.meters))
+        tally = tally_by_style(s.state)
+        self.say(
+            f"Your decisions: {tally['manager']} manager, {tally['leader']} leader, "
+            f"{tally['neutral']} neutral"
+        )
+        if s.feedback == "debrief":
+            self.say()
+            self.say("Your decisions, looked at again:")
+            for d in s.decisions():
+                choice = s.scenario.scenes[d.scene].choice(d.choice)
+                assert choice is not None
+                self.say(f"  {d.step}. {plain(choice.text)}")
+                self.say(f"     {style_word(d.style)} - {changes(s.scenario, d)}")
+                if choice.feedback:
+                    self.say(f"     {plain(choice.feedback)}")
+        leaning = trait_lean(s.decisions())
+        if leaning:
+            self.say("Where you leaned: " + "; ".join(leaning))
+        if ending.lessons:
+            self.say()
+            self.say("Lessons:")
+            for lesson in ending.lessons:
+                self.say(f"  * {plain(lesson)}")
+
+    def run(self) -> int:
+        s = self.session
+        self.intro()
+        while not s.over:
+            numbered = self.scene()
+            answer = self.pick(numbered)
+            if answer is None:
+                self.say()
+                self.say(f"Stopped at decision {s.step + 1}; nothing after it was recorded.")
+                return 0
+            decision = s.choose(answer)
+            self.feedback(decision)
+            question = s.scenario.scenes[decision.scene].reflect
+            if question:
+                reply = self.ask(f"{plain(question)} (Enter to skip) > ")
+                if reply:
+                    s.reflect(reply)
+        self.debrief()
+        return 0
+
+    def pick(self, numbered: list[str]) -> str | None:
+        while True:
+            line = self.ask(f"Choose 1-{len(numbered)} > ")
+            if line is None or line.strip().lower() in ("q", "quit"):
+                return None
+            text = line.strip()
+            if text.isdigit() and 1 <= int(text) <= len(numbered):
+                return numbered[int(text) - 1]
+            self.say(f"Please type a number from 1 to {len(numbered)}, or q to stop.")
+
+
+def trait_lean(decisions: list[Decision]) -> list[str]:
+    """For each trait pair the trainee exercised, which side they took more often."""
+    counts: dict[str, list[int]] = {}
+    for d in decisions:
+        if d.style == "neutral":
+            continue
+        for tag in d.traits:
+            counts.setdefault(tag, [0, 0])[0 if d.style == "manager" else 1] += 1
+    out = []
+    for tag, (manager, leader) in counts.items():
+        pair = BY_ID[tag]
+        if manager > leader:
+            out.append(f"{pair.manager.lower()} ({manager}:{leader})")
+        elif leader > manager:
+            out.append(f"{pair.leader.lower()} ({manager}:{leader})")
+        else:
+            out.append(f"balanced on {pair.id} ({manager}:{leader})")
+    return out
+
+
+def play(session: Session, stdin: TextIO, stdout: TextIO) -> int:
+    return TextPlay(session, stdin, stdout).run()
