@@ -119,7 +119,7 @@ class _Reader:
 
     # -- reporting --
 
-    def error(self, code: str, at: Node | Where, message: str, hint: str = "") -> None:
+    def error(self, code: str, at: Node | Where, message: str, hint: str) -> None:
         w = at if isinstance(at, Where) else where(at)
         self.diags.append(Diagnostic(code, "error", message, hint, self.path, w.line, w.column))
 
@@ -145,14 +145,21 @@ class _Reader:
 
     def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
         if not isinstance(node, MappingNode):
-            self.error("LS012", node, f"{what} must be a mapping of keys, not {_kind(node)}")
+            self.error(
+                "LS012",
+                node,
+                f"{what} must be a mapping of keys, not {_kind(node)}",
+                "write it as 'key: value' lines indented under it",
+            )
             return None
         if not self.note_visit(node):
             return None
         items: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error("LS012", key_node, f"a key in {what} must be plain text")
+                self.error(
+                    "LS012", key_node, f"a key in {what} must be plain text", "use a plain word"
+                )
                 continue
             key = str(key_node.value)
             if key in items:
@@ -184,7 +191,12 @@ class _Reader:
 
     def sequence(self, node: Node, what: str) -> list[Node] | None:
         if not isinstance(node, SequenceNode):
-            self.error("LS012", node, f"{what} must be a list, not {_kind(node)}")
+            self.error(
+                "LS012",
+                node,
+                f"{what} must be a list, not {_kind(node)}",
+                "write one '- item' per line, or [a, b]",
+            )
             return None
         if not self.note_visit(node):
             return None
@@ -195,7 +207,11 @@ class _Reader:
 
     def text(self, node: Node, what: str, *, empty_ok: bool = False) -> str | None:
         if not isinstance(node, ScalarNode) or not node.tag.endswith(":str"):
-            hint = "put the text in quotes" if isinstance(node, ScalarNode) else ""
+            hint = (
+                "put the text in quotes"
+                if isinstance(node, ScalarNode)
+                else "write one line of text, or a block of text after '|'"
+            )
             self.error("LS012", node, f"{what} must be text, not {_kind(node)}", hint)
             return None
         value = str(node.value)
@@ -219,13 +235,19 @@ class _Reader:
     def integer(self, node: Node, what: str) -> int | None:
         value = self.scalar(node) if isinstance(node, ScalarNode) else None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error("LS012", node, f"{what} must be a whole number, not {_kind(node)}")
+            self.error(
+                "LS012",
+                node,
+                f"{what} must be a whole number, not {_kind(node)}",
+                "write a number such as 50",
+            )
             return None
         if abs(value) > 1_000_000_000:
             self.error(
                 "LS013",
                 node,
                 f"{what} is {value}, far outside any sensible meter range",
+                "meters usually run from 0 to 100",
             )
             return None
         return value
@@ -436,7 +458,12 @@ class _Build:
                 cnode = fields["chance"][1]
                 value = self.r.scalar(cnode) if isinstance(cnode, ScalarNode) else None
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    self.r.error("LS012", cnode, f"{rwhat} chance must be a number such as 0.25")
+                    self.r.error(
+                        "LS012",
+                        cnode,
+                        f"{rwhat} chance must be a number",
+                        "write a probability such as 0.25",
+                    )
                 elif not 0 < value <= 1:
                     self.r.error(
                         "LS038",
@@ -524,7 +551,12 @@ class _Build:
                 else None
             )
             if not isinstance(value, bool):
-                self.r.error("LS012", fields["once"][1], f"{what} once must be true or false")
+                self.r.error(
+                    "LS012",
+                    fields["once"][1],
+                    f"{what} once must be true or false",
+                    "write 'once: true'",
+                )
             else:
                 once = value
         traits = self.traits(fields["traits"][1], what, style) if "traits" in fields else ()
