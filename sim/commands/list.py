@@ -18,6 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def run(args: argparse.Namespace) -> int:
     entries = library.discover(args.dir)
     if args.format == "json":
@@ -43,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"{e.id:<{width}}  BROKEN: {plain(e.first_error)}")
         else:
             s = e.scenario
-            size = f"{len(s.scenes)} scenes, {len(s.endings)} endings"
+            size = f"{plural(len(s.scenes), 'scene')}, {plural(len(s.endings), 'ending')}"
             print(f"{s.id:<{width}}  {plain(s.title)}  ({size})")
     return 0
