@@ -153,7 +153,7 @@ def test_list_shows_shipped_and_extra_folder(tmp_path: Path) -> None:
     out = leadsim("list", "--dir", str(tmp_path))
     assert out.returncode == 0
     assert re.search(r"^demo +Demo  \(1 scene, 1 ending\)$", out.stdout, re.M)
-    assert re.search(r"^zz-broken +BROKEN: .*zz-broken.yaml:1:\d+: error: ", out.stdout, re.M)
+    assert re.search(r"^zz-broken +BROKEN: .*zz-broken.yaml:\d+:\d+: error: YAML syntax", out.stdout, re.M)
     rows = json.loads(leadsim("list", "--dir", str(tmp_path), "--format", "json").stdout)
     assert {"demo", "zz-broken"} <= {r["id"] for r in rows}
 
