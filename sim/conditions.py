@@ -139,6 +139,10 @@ MAX_LENGTH = 2_000
 """Longest condition accepted; a guard longer than this is a mistake, not a condition."""
 MAX_DEPTH = 64
 """Deepest nesting accepted, so a hostile file cannot exhaust the parser's stack."""
+MAX_HEIGHT = 128
+"""Tallest tree accepted, counting every operator: ``1+1+1...`` nests no parentheses but
+builds a tree as tall as it is long, and compiling, evaluating and comparing a tree recurse
+once per level, so a 1,000-term chain would exhaust Python's stack."""
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
@@ -322,7 +326,28 @@ def parse(text: str) -> Condition:
             0,
             "split it across choices or scenes",
         )
-    return Condition(text, _Parser(text).parse())
+    tree = _Parser(text).parse()
+    if _height(tree) > MAX_HEIGHT:
+        raise ConditionError(
+            f"condition has more than {MAX_HEIGHT} levels of operators",
+            0,
+            "split it across choices or scenes",
+        )
+    return Condition(text, tree)
+
+
+def _height(tree: Expr) -> int:
+    """Levels in a tree, counted without recursion (the tree may be too tall to recurse)."""
+    tallest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        tallest = max(tallest, level)
+        if isinstance(node, Not | Neg):
+            stack.append((node.operand, level + 1))
+        elif isinstance(node, BinOp):
+            stack.extend(((node.left, level + 1), (node.right, level + 1)))
+    return tallest
 
 
 # --- evaluation -------------------------------------------------------------------------
