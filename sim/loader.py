@@ -51,6 +51,12 @@ MAX_DEPTH = 64
 MAX_ALIAS_EXPANSIONS = 10_000
 """How many times aliases may re-use an anchored node before the file is refused."""
 
+MAX_NUMBER_CHARS = 100
+"""Longest number read; beyond this a value is refused before PyYAML tries to build it."""
+
+UNREADABLE: Any = object()
+"""What :meth:`_Reader.scalar` returns for a value PyYAML cannot build (already reported)."""
+
 SCENARIO_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ELEMENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 NAME_ID = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -203,7 +209,28 @@ class _Reader:
         return list(node.value)
 
     def scalar(self, node: Node) -> Any:
-        return self._constructor.construct_object(node, deep=True)
+        """The scalar's value as YAML types it, or :data:`UNREADABLE` (reported here) when
+        PyYAML cannot build it: an unknown or unsafe tag, a date such as 2001-13-45, an
+        integer of thousands of digits. Callers skip an unreadable value without a second
+        diagnostic."""
+        kind = node.tag.rsplit(":", 1)[-1]
+        hint = "write a plain number, true/false or text in quotes"
+        # PyYAML reads '1:2:3' as a base-60 integer in quadratic time: a long one would hang.
+        if kind in ("int", "float") and len(node.value) > MAX_NUMBER_CHARS:
+            self.error("LS012", node, f"the number {_short(node.value)} is too long", hint)
+            return UNREADABLE
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            self.error(
+                "LS012",
+                node,
+                f"the tag {_short(node.tag)} is not allowed in a scenario",
+                "remove the tag: scenario files use plain YAML values",
+            )
+        except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):
+            self.error("LS012", node, f"the value {_short(node.value)} is not a valid {kind}", hint)
+        return UNREADABLE
 
     def text(self, node: Node, what: str, *, empty_ok: bool = False) -> str | None:
         if not isinstance(node, ScalarNode) or not node.tag.endswith(":str"):
@@ -234,6 +261,8 @@ class _Reader:
 
     def integer(self, node: Node, what: str) -> int | None:
         value = self.scalar(node) if isinstance(node, ScalarNode) else None
+        if value is UNREADABLE:
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(
                 "LS012",
@@ -246,7 +275,8 @@ class _Reader:
             self.error(
                 "LS013",
                 node,
-                f"{what} is {value}, far outside any sensible meter range",
+                f"{what} is {_short(str(value), quote=False)}, "
+                "far outside any sensible meter range",
                 "meters usually run from 0 to 100",
             )
             return None
@@ -399,6 +429,8 @@ class _Build:
 
     def meter_change(self, meter: str, node: Node, what: str) -> MeterChange | None:
         value = self.r.scalar(node) if isinstance(node, ScalarNode) else None
+        if value is UNREADABLE:
+            return None
         hint = "write a whole number such as +10 or -5, or a percentage such as '%+20'"
         if isinstance(value, int) and not isinstance(value, bool):
             if abs(value) > 1_000_000_000:
@@ -457,7 +489,9 @@ class _Build:
             if "chance" in fields:
                 cnode = fields["chance"][1]
                 value = self.r.scalar(cnode) if isinstance(cnode, ScalarNode) else None
-                if isinstance(value, bool) or not isinstance(value, int | float):
+                if value is UNREADABLE:
+                    pass
+                elif isinstance(value, bool) or not isinstance(value, int | float):
                     self.r.error(
                         "LS012",
                         cnode,
@@ -468,7 +502,7 @@ class _Build:
                     self.r.error(
                         "LS038",
                         cnode,
-                        f"{rwhat} has chance {value}, outside 0..1",
+                        f"{rwhat} has chance {_short(str(value), quote=False)}, outside 0..1",
                         "a chance is a probability: 0.25 means one time in four",
                     )
                 else:
@@ -550,7 +584,9 @@ class _Build:
                 if isinstance(fields["once"][1], ScalarNode)
                 else None
             )
-            if not isinstance(value, bool):
+            if value is UNREADABLE:
+                pass
+            elif not isinstance(value, bool):
                 self.r.error(
                     "LS012",
                     fields["once"][1],
@@ -662,6 +698,19 @@ class _Build:
         if title is None or text is None:
             return None
         return Ending(eid, title, text, outcome, tuple(lessons), where=where(node))  # type: ignore[arg-type]
+
+
+def _version(r: _Reader, node: Node) -> str | None:
+    if not isinstance(node, ScalarNode):
+        return r.text(node, "version")
+    value = r.scalar(node)
+    return None if value is UNREADABLE else str(value)
+
+
+def _short(value: str, limit: int = 40, *, quote: bool = True) -> str:
+    """A file's value quoted for a message, cut short: a hostile file can hold megabytes."""
+    text = repr(value) if quote else value
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _offset(node: Node, offset: int) -> Where:
@@ -828,7 +877,7 @@ def _build(r: _Reader, root: Node, digest: str) -> Scenario | None:
     author = field("author", lambda n: r.text(n, "author"), "")
     version = field(
         "version",
-        lambda n: str(r.scalar(n)) if isinstance(n, ScalarNode) else r.text(n, "version"),
+        lambda n: _version(r, n),
         "1",
     )
     mode = field("feedback_mode", lambda n: r.text(n, "feedback_mode"), "coach")
