@@ -49,7 +49,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 """Deepest nesting of YAML collections accepted; a scenario needs about eight."""
 MAX_ALIAS_EXPANSIONS = 10_000
-"""How many times aliases may re-use an anchored node before the file is refused."""
+"""How many nodes aliases may re-use before the file is refused (re-using a list of ten
+items costs eleven)."""
 
 MAX_NUMBER_CHARS = 100
 """Longest number read; beyond this a value is refused before PyYAML tries to build it."""
@@ -122,6 +123,7 @@ class _Reader:
         self._constructor = yaml.constructor.SafeConstructor()
         self._seen: set[int] = set()
         self._revisits = 0
+        self._refused = False
 
     # -- reporting --
 
@@ -132,12 +134,17 @@ class _Reader:
     # -- generic shapes --
 
     def note_visit(self, node: Node) -> bool:
-        """Count alias re-use; False once the file has re-used nodes too often."""
+        """Count alias re-use; False once the file has re-used nodes too often.
+
+        A re-used collection costs one plus its number of entries, since reading it again
+        reads every entry again: counting aliases alone would let a small file make the
+        reader walk one 1,000-item list 1,000 times, with a diagnostic for every item."""
         key = id(node)
         if key in self._seen:
-            self._revisits += 1
+            self._revisits += 1 + len(node.value)
             if self._revisits > MAX_ALIAS_EXPANSIONS:
-                if self._revisits == MAX_ALIAS_EXPANSIONS + 1:
+                if not self._refused:
+                    self._refused = True
                     self.error(
                         "LS004",
                         node,
