@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -755,7 +756,10 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnost
                 "name a .yaml file inside it",
             )
         with path.open("rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+            # Refuse a huge (or sparse) file by its size, without reading it; the bounded read
+            # still guards files whose size is not known ahead, such as /dev/zero or a pipe.
+            too_big = os.fstat(f.fileno()).st_size > MAX_FILE_BYTES
+            data = b"" if too_big else f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return fail(
             "no such file",
@@ -766,7 +770,7 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnost
             f"cannot read the file ({e.strerror or e})",
             "check the path and its permissions",
         )
-    if len(data) > MAX_FILE_BYTES:
+    if too_big or len(data) > MAX_FILE_BYTES:
         return fail(
             f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
             "a scenario is text; split it or check you named the right file",
@@ -800,6 +804,11 @@ def parse_text(
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "maximum nesting depth" in str(e.problem):
+            # libyaml (0.2.5 and later) stops at 1,000 levels, before the C composer, which
+            # recurses, could exhaust the stack; report it as the limit it is.
+            message = f"the YAML nests deeper than {MAX_DEPTH} levels"
+            return None, [Diagnostic("LS004", "error", message, "flatten it", path, line, col)]
         message = f"YAML syntax error: {e.problem or e.context or 'cannot parse'}"
         hint = "check indentation and quoting near here (text containing ': ' needs quotes)"
         return None, [Diagnostic("LS002", "error", message, hint, path, line, col)]
