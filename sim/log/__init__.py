@@ -1,0 +1,79 @@
+"""Session logs: one JSON Lines file per session, written while it is played.
+
+A log is the trainer's record of a session (debriefs, cohort comparisons, "here is the path you
+took") and the only thing resume needs, so it is built to survive a crash at any moment:
+append-only, one fsync'd line per event, never overwritten (see :mod:`sim.log.writer`), and read
+back line by line so that a cut-off last line is recognised and a damaged one is reported with
+its line number (see :mod:`sim.log.reader`).
+
+This package is the facade: ``from sim import log`` then ``log.SessionLog``, ``log.LogFile``,
+``log.unfinished``. The engine never reads a log; :mod:`sim.replay` re-runs one through it.
+"""
+
+from sim.log.files import (
+    HOME_ENV,
+    LogInfo,
+    file_name,
+    home_dir,
+    list_sessions,
+    log_files,
+    sessions_dir,
+    summarize,
+    unfinished,
+)
+from sim.log.format import (
+    FORMAT,
+    KIND,
+    SUFFIX,
+    DecisionRecord,
+    EndRecord,
+    Header,
+    LogError,
+    Record,
+    ReflectionRecord,
+    ResumeRecord,
+    RewindRecord,
+    decision_record,
+    describe,
+    encode,
+    end_record,
+    header_record,
+    parse_record,
+    timestamp,
+    utc_now,
+)
+from sim.log.reader import LogFile
+from sim.log.writer import SessionLog
+
+__all__ = [
+    "FORMAT",
+    "HOME_ENV",
+    "KIND",
+    "SUFFIX",
+    "DecisionRecord",
+    "EndRecord",
+    "Header",
+    "LogError",
+    "LogFile",
+    "LogInfo",
+    "Record",
+    "ReflectionRecord",
+    "ResumeRecord",
+    "RewindRecord",
+    "SessionLog",
+    "decision_record",
+    "describe",
+    "encode",
+    "end_record",
+    "file_name",
+    "header_record",
+    "home_dir",
+    "list_sessions",
+    "log_files",
+    "parse_record",
+    "sessions_dir",
+    "summarize",
+    "timestamp",
+    "unfinished",
+    "utc_now",
+]

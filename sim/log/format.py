@@ -1,0 +1,249 @@
+"""The session log's format: its records, how each line is checked, and how one is written.
+
+One JSON object per line, ``type`` first: ``session`` (the header), ``decision``,
+``reflection``, ``rewind``, ``resume`` and ``end``. Meters are written by name, so a log stays
+readable when a scenario reorders its meters. The README's "Session logs" section is the
+reference; :data:`FORMAT` changes only when a reader of the old format could misread a log.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sim import __version__
+from sim.engine import Decision, State, meters_by_name, tally_by_style
+
+if TYPE_CHECKING:
+    from sim.model import Scenario
+    from sim.session import Session
+
+FORMAT = 1
+"""The log format this version writes and the newest it reads."""
+KIND = "leadsim-session"
+SUFFIX = ".jsonl"
+MAX_LINE = 1 << 20
+"""Longest line the reader accepts (1 MiB); a real line is a few hundred bytes."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, as every log line writes times."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- problems ---------------------------------------------------------------------------
+
+
+class LogError(Exception):
+    """A log that cannot be read (from ``line`` on) or used as asked; ``format()`` gives the
+    ``LOG:LINE: error: ...`` diagnostic the commands print."""
+
+    def __init__(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        self.hint = hint
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{where}: error: {self.message}{hint}"
+
+
+def describe(error: OSError) -> str:
+    """An OSError in a trainer's words."""
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if error.errno == errno.EROFS:
+        return "the file system is read-only"
+    if error.errno == errno.ENOENT:
+        return "the file or folder does not exist"
+    return error.strerror or str(error)
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Header:
+    """The first line: what was played, how, by whom, when."""
+
+    line: int
+    session: str
+    mode: str
+    feedback: str
+    scenario: str
+    title: str
+    sha256: str
+    path: str
+    version: str
+    seed: int
+    trainee: str | None
+    app: str
+    started: str
+    format: int = FORMAT
+
+
+@attrs.frozen
+class DecisionRecord:
+    line: int
+    step: int
+    scene: str
+    choice: str
+    style: str
+    before: dict[str, int]
+    after: dict[str, int]
+    flags_set: tuple[str, ...]
+    flags_cleared: tuple[str, ...]
+    goto: str
+    elapsed: float
+
+
+@attrs.frozen
+class ReflectionRecord:
+    line: int
+    step: int
+    answer: str
+
+
+@attrs.frozen
+class RewindRecord:
+    line: int
+    to_step: int
+
+
+@attrs.frozen
+class ResumeRecord:
+    line: int
+    step: int
+    at: str
+    app: str
+    cut_line: int | None
+
+
+@attrs.frozen
+class EndRecord:
+    line: int
+    step: int
+    ending: str
+    meters: dict[str, int]
+    tally: dict[str, int]
+
+
+Record = Header | DecisionRecord | ReflectionRecord | RewindRecord | ResumeRecord | EndRecord
+TYPES: dict[str, type[Record]] = {
+    "session": Header,
+    "decision": DecisionRecord,
+    "reflection": ReflectionRecord,
+    "rewind": RewindRecord,
+    "resume": ResumeRecord,
+    "end": EndRecord,
+}
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+# Field checks by the field's annotation (a string, under `from __future__ import annotations`).
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "str": lambda v: isinstance(v, str),
+    "int": _is_int,
+    "float": lambda v: _is_int(v) or isinstance(v, float),
+    "str | None": lambda v: v is None or isinstance(v, str),
+    "int | None": lambda v: v is None or _is_int(v),
+    "dict[str, int]": lambda v: isinstance(v, dict) and all(_is_int(x) for x in v.values()),
+    "tuple[str, ...]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+}
+
+
+def parse_record(raw: bytes, line: int) -> Record:
+    """One line as a record; raises ValueError saying what is wrong with it."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"not a JSON line ({e})") from None
+    if not isinstance(data, dict):
+        raise ValueError("a log line is a JSON object")
+    kind = data.get("type")
+    cls = TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(f"unknown line type {kind!r}")
+    values: dict[str, Any] = {"line": line}
+    for field in attrs.fields(cls)[1:]:
+        if field.name not in data:
+            if field.default is attrs.NOTHING:
+                raise ValueError(f"the {kind} line lacks {field.name!r}")
+            continue
+        value = data[field.name]
+        if not _CHECKS[str(field.type)](value):
+            raise ValueError(f"the {kind} line's {field.name!r} has the wrong type")
+        values[field.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)
+
+
+# --- writing a record ----------------------------------------------------------------
+
+
+def encode(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def header_record(session: Session, session_id: str, moment: datetime) -> dict[str, Any]:
+    sc = session.scenario
+    return {
+        "type": "session",
+        "format": FORMAT,
+        "log": KIND,
+        "session": session_id,
+        "mode": session.mode,
+        "feedback": session.feedback,
+        "scenario": sc.id,
+        "title": sc.title,
+        "sha256": sc.sha256,
+        "path": str(Path(sc.path).resolve()) if sc.path else "",
+        "version": sc.version,
+        "seed": session.seed,
+        "trainee": session.trainee,
+        "app": __version__,
+        "started": timestamp(moment),
+    }
+
+
+def decision_record(scenario: Scenario, decision: Decision, elapsed: float) -> dict[str, Any]:
+    return {
+        "type": "decision",
+        "step": decision.step,
+        "scene": decision.scene,
+        "choice": decision.choice,
+        "style": decision.style,
+        "before": meters_by_name(scenario, decision.before),
+        "after": meters_by_name(scenario, decision.after),
+        "flags_set": sorted(decision.flags_set),
+        "flags_cleared": sorted(decision.flags_cleared),
+        "goto": decision.goto,
+        "elapsed": round(elapsed, 3),
+    }
+
+
+def end_record(scenario: Scenario, state: State) -> dict[str, Any]:
+    return {
+        "type": "end",
+        "step": state.step,
+        "ending": state.ending,
+        "meters": meters_by_name(scenario, state.meters),
+        "tally": tally_by_style(state),
+    }

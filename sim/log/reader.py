@@ -1,0 +1,149 @@
+"""Reading a log: every intact record in order, stopping at damage and saying where.
+
+A bad *last* line is what a crash leaves (the process died mid-write): the reader stops before
+it and reports it as :attr:`LogFile.cut_line`. Resuming appends a ``resume`` line naming that
+line, so later reads skip it. A bad line anywhere else is damage: :attr:`LogFile.problem` holds
+``LOG:LINE: error: ...`` and everything before it is still yielded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sim.log.format import (
+    FORMAT,
+    MAX_LINE,
+    DecisionRecord,
+    EndRecord,
+    Header,
+    LogError,
+    Record,
+    ResumeRecord,
+    RewindRecord,
+    describe,
+    parse_record,
+)
+
+
+class LogFile:
+    """Reads one log: :meth:`records` streams its records and stops at the first damage.
+
+    After iterating, :attr:`problem` holds the damage (a :class:`LogError` at its line) or
+    None, :attr:`cut_line` the line number of a cut-off last line, and
+    :attr:`newline_missing` whether the file ends without a newline.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.problem: LogError | None = None
+        self.cut_line: int | None = None
+        self.newline_missing = False
+        self.last_line = 0
+
+    def error(self, line: int, message: str, hint: str = "") -> LogError:
+        return LogError(self.path, line, message, hint)
+
+    def _raw_lines(self) -> Iterator[tuple[int, bytes, bool]]:
+        """(line number, bytes without newline, complete) for every line of the file."""
+        with self.path.open("rb") as f:
+            number = 0
+            while True:
+                raw = f.readline(MAX_LINE + 1)
+                if not raw:
+                    return
+                number += 1
+                if raw.endswith(b"\n"):
+                    yield number, raw[:-1], True
+                elif len(raw) > MAX_LINE:
+                    raise self.error(number, f"line is longer than {MAX_LINE} bytes")
+                else:
+                    yield number, raw, False
+
+    def header(self) -> Header:
+        """Only the first line (for listings); raises :class:`LogError`."""
+        for record in self.records():
+            assert isinstance(record, Header)
+            return record
+        raise self.problem or self.error(
+            1, "the log is empty (the session was cut off as it started)"
+        )
+
+    def records(self) -> Iterator[Record]:
+        """Every intact record, header first; stops at damage (see :attr:`problem`)."""
+        self.problem, self.cut_line, self.newline_missing = None, None, False
+        try:
+            yield from self._records()
+        except LogError as e:
+            self.problem = e
+        except OSError as e:
+            self.problem = self.error(0, f"cannot read the log ({describe(e)})")
+
+    def _records(self) -> Iterator[Record]:
+        lines = self._raw_lines()
+        pending: tuple[int, bytes, bool] | None = None
+        ended = False
+        while True:
+            item = pending if pending is not None else next(lines, None)
+            pending = None
+            if item is None:
+                return
+            number, raw, complete = item
+            self.last_line = number
+            if not complete:
+                self.newline_missing = True
+            try:
+                record = parse_record(raw, number)
+            except ValueError as e:
+                following = None if not complete else next(lines, None)
+                if following is None:
+                    self.cut_line = number  # the crash this format is built to survive
+                    return
+                if self._skips(following, number):
+                    pending = following
+                    continue
+                if number == 1:
+                    raise self.error(1, f"this is not a leadsim session log ({e})") from None
+                raise self.error(number, f"damaged line: {e}") from None
+            if number == 1:
+                if not isinstance(record, Header):
+                    raise self.error(1, "this is not a leadsim session log (no session header)")
+                if record.format > FORMAT:
+                    raise self.error(
+                        1,
+                        f"log format {record.format} is newer than this leadsim reads ({FORMAT})",
+                        "upgrade leadsim",
+                    )
+            elif isinstance(record, Header):
+                raise self.error(number, "a second session header in one log")
+            elif ended and isinstance(record, DecisionRecord | EndRecord | ResumeRecord):
+                raise self.error(number, "a decision after the session's end without a rewind")
+            if isinstance(record, EndRecord | RewindRecord):
+                ended = isinstance(record, EndRecord)
+            yield record
+
+    @staticmethod
+    def _skips(item: tuple[int, bytes, bool], number: int) -> bool:
+        """Is ``item`` a resume line declaring line ``number`` cut off by a crash?"""
+        try:
+            record = parse_record(item[1], item[0])
+        except ValueError:
+            return False
+        return isinstance(record, ResumeRecord) and record.cut_line == number
+
+    def rewind_targets(self) -> set[int]:
+        """The steps any rewind goes back to: a quick pass that lets a replay keep only those
+        states instead of every state (so replaying stays flat in memory)."""
+        targets = set()
+        try:
+            for _, raw, _complete in self._raw_lines():
+                if b'"rewind"' in raw:
+                    try:
+                        record = parse_record(raw, 0)
+                    except ValueError:
+                        continue
+                    if isinstance(record, RewindRecord):
+                        targets.add(record.to_step)
+        except (LogError, OSError):
+            pass
+        return targets

@@ -1,0 +1,214 @@
+"""Writing a log as the session happens, so that a crash loses at most one line.
+
+Every event is one ``os.write`` of a whole line to a file opened ``O_APPEND`` and fsync'd at
+once; a new log is created ``O_CREAT | O_EXCL`` under a unique name. If the log cannot be
+written (disk full, a read-only folder, the file deleted while playing) the writer warns once
+and stops: the session carries on and the trainee keeps their place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim import __version__
+from sim.engine import Decision, State
+from sim.log.files import file_name, sessions_dir
+from sim.log.format import (
+    decision_record,
+    describe,
+    encode,
+    end_record,
+    header_record,
+    timestamp,
+    utc_now,
+)
+
+if TYPE_CHECKING:
+    from sim.session import Session
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class SessionLog:
+    """Writes one session's log as it happens: the :class:`sim.session.Recorder` a play
+    session is given.
+
+    ``target`` is a folder to create a new log in (default: :func:`sessions_dir`) or a file
+    path that must not exist yet. ``warn`` receives the one-line warning shown when logging
+    stops (default: stderr; the TUI passes its own); :attr:`problem` keeps it.
+    """
+
+    def __init__(
+        self,
+        target: Path | None = None,
+        *,
+        sync: bool = True,
+        warn: Callable[[str], None] | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.target = target
+        self.sync = sync
+        self.warn = warn or _stderr
+        self.now = now
+        self.path: Path | None = None
+        self.session_id: str | None = None
+        self.problem: str | None = None
+        self._fd: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self._fd is not None
+
+    # -- opening --
+
+    def _create(self, session: Session) -> None:
+        target = self.target if self.target is not None else sessions_dir()
+        explicit = self.target is not None and not target.is_dir()
+        folder = target.parent if explicit else target
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            self._fail(f"cannot create the log folder {folder} ({describe(e)})")
+            return
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        for _ in range(5):
+            session_id = str(uuid.uuid4())
+            moment = self.now()
+            name = file_name(session.scenario.id, session_id, moment)
+            path = target if explicit else target / name
+            try:
+                self._fd = os.open(path, flags, 0o644)
+            except FileExistsError:
+                if explicit:
+                    self._fail(
+                        f"the log file {path} already exists and is never overwritten "
+                        f"(resume it with `leadsim resume {path}`, or name a new file)"
+                    )
+                    return
+                continue  # another session took this name in the same microsecond
+            except OSError as e:
+                self._fail(f"cannot create the session log in {folder} ({describe(e)})")
+                return
+            self.path, self.session_id = path, session_id
+            _sync_folder(folder)
+            self._write(header_record(session, session_id, moment))
+            return
+        self._fail(f"cannot find a free log file name in {folder}")
+
+    @classmethod
+    def reopen(
+        cls,
+        path: Path,
+        session: Session,
+        *,
+        cut_line: int | None = None,
+        newline_missing: bool = False,
+        sync: bool = True,
+        warn: Callable[[str], None] | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ) -> SessionLog:
+        """Continue an existing log (resume): append a ``resume`` line, then the new events.
+
+        ``newline_missing``: the last line lacks its newline (it was cut off, or is complete
+        but its newline was not written); one is added first so no two lines run together.
+        """
+        log = cls(path, sync=sync, warn=warn, now=now)
+        log.path = path
+        try:
+            log._fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+        except OSError as e:
+            log._fail(f"cannot reopen the log {path} ({describe(e)})")
+            return log
+        if newline_missing:
+            log._write_bytes(b"\n")
+        record = {
+            "type": "resume",
+            "step": session.step,
+            "at": timestamp(now()),
+            "app": __version__,
+            "cut_line": cut_line,
+        }
+        log._write(record)
+        return log
+
+    # -- the Recorder protocol --
+
+    def started(self, session: Session) -> None:
+        if self._fd is None and self.problem is None:
+            self._create(session)
+
+    def decided(self, session: Session, decision: Decision, state: State, elapsed: float) -> None:
+        self._write(decision_record(session.scenario, decision, elapsed))
+
+    def reflected(self, session: Session, step: int, answer: str) -> None:
+        self._write({"type": "reflection", "step": step, "answer": answer})
+
+    def rewound(self, session: Session, to_step: int) -> None:
+        self._write({"type": "rewind", "to_step": to_step})
+
+    def finished(self, session: Session) -> None:
+        # The file stays open: a reflection on the last scene, or a rewind from the debrief
+        # (practice mode), still follows the end line.
+        self._write(end_record(session.scenario, session.state))
+
+    # -- writing --
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._write_bytes(encode(record))
+
+    def _write_bytes(self, data: bytes) -> None:
+        fd = self._fd
+        if fd is None:
+            return
+        try:
+            if os.fstat(fd).st_nlink == 0:
+                self._fail(f"the session log {self.path} was deleted while playing")
+                return
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                if written <= 0:
+                    raise OSError(errno.EIO, "nothing was written")
+                view = view[written:]
+            if self.sync:
+                os.fsync(fd)
+        except OSError as e:
+            self._fail(f"cannot write the session log {self.path} ({describe(e)})")
+
+    def _fail(self, reason: str) -> None:
+        self.close()
+        self.problem = reason
+        kept = " (lines already written are kept)" if self.path is not None else ""
+        self.warn(
+            f"warning: {reason}{kept}; the session continues, but from here on it is not recorded"
+        )
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the new file's name durable too (best effort; not every platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
