@@ -23,6 +23,9 @@ COMMANDS = (
     "sim.commands.list",
     "sim.commands.validate",
     "sim.commands.traits",
+    "sim.commands.resume",
+    "sim.commands.replay",
+    "sim.commands.sessions",
 )
 
 

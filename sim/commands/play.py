@@ -25,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assessment", action="store_true", help="no rewinding; recorded")
     parser.add_argument("--name", help="the trainee's name, kept in the session log")
     parser.add_argument("--dir", type=Path, action="append", default=[], help="scenario folder")
+    parser.add_argument(
+        "--log",
+        type=Path,
+        metavar="PATH",
+        help="session log: a new file, or a folder for it (default: $LEADSIM_HOME/sessions)",
+    )
 
 
 def new_seed() -> int:
@@ -68,15 +74,25 @@ def run(args: argparse.Namespace) -> int:
     if scenario is None:
         return 1
     from sim import textplay
+    from sim.commands.resume import offer_text
 
-    session = make_session(args, scenario)
-    return textplay.play(session.begin(), sys.stdin, sys.stdout)
+    session = offer_text(args, scenario, sys.stdin, sys.stdout)
+    if session is None:
+        session = make_session(args, scenario).begin()
+    return textplay.play(session, sys.stdin, sys.stdout)
 
 
 def make_session(args: argparse.Namespace, scenario: Scenario) -> Session:
     """A new session for ``scenario`` as the command line asks (seed, feedback, assessment,
     trainee). The TUI calls this too, so both modes start sessions the same way; options a
-    caller's ``args`` lacks take their defaults."""
+    caller's ``args`` lacks take their defaults.
+
+    Every session is logged: ``begin()`` creates the log (``args.log``, else
+    ``$LEADSIM_HOME/sessions``). If logging fails, the :class:`sim.log.SessionLog` recorder
+    warns through its ``warn`` callback (stderr by default; the TUI may replace it) and the
+    session goes on unrecorded."""
+    from sim.log import SessionLog
+
     seed = getattr(args, "seed", None)
     return Session(
         scenario,
@@ -84,4 +100,5 @@ def make_session(args: argparse.Namespace, scenario: Scenario) -> Session:
         mode="assessment" if getattr(args, "assessment", False) else "practice",
         feedback=getattr(args, "feedback", None),
         trainee=getattr(args, "name", None),
+        recorder=SessionLog(getattr(args, "log", None)),
     )
