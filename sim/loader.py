@@ -812,10 +812,11 @@ def parse_text(
         message = f"YAML syntax error: {e.problem or e.context or 'cannot parse'}"
         hint = "check indentation and quoting near here (text containing ': ' needs quotes)"
         return None, [Diagnostic("LS002", "error", message, hint, path, line, col)]
+    except yaml.reader.ReaderError as e:
+        return None, [_reader_error(e, text, path)]
     except yaml.YAMLError as e:
-        return None, [
-            Diagnostic("LS002", "error", f"YAML error: {e}", "check the file's syntax", path)
-        ]
+        message = "YAML error: " + " ".join(str(e).split())
+        return None, [Diagnostic("LS002", "error", message, "check the file's syntax", path)]
     except RecursionError:
         return None, [
             Diagnostic(
@@ -861,6 +862,30 @@ def parse_text(
     scenario = _build(reader, root, digest)
     diags = sorted(reader.diags, key=sort_key)
     return (None if errors(diags) else scenario), diags
+
+
+def _reader_error(e: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
+    """A character YAML refuses (a control character such as ESC, typed raw), at its place.
+
+    libyaml gives the position as a byte offset into the UTF-8 text, PyYAML's own reader as
+    a character offset."""
+    before = (
+        text.encode("utf-8", "surrogatepass")[: e.position].decode("utf-8", "replace")
+        if SafeLoader is not yaml.SafeLoader
+        else text[: e.position]
+    )
+    line = before.count("\n") + 1
+    column = len(before) - before.rfind("\n")
+    what = f"U+{e.character:04X}" if isinstance(e.character, int) else "a byte"
+    return Diagnostic(
+        "LS002",
+        "error",
+        f"the file contains the control character {what}, which YAML does not allow",
+        "remove it: YAML allows tabs and newlines but no other control characters",
+        path,
+        line,
+        column,
+    )
 
 
 def _line_col(node: Node) -> tuple[int, int]:
