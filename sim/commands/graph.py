@@ -1,0 +1,35 @@
+"""`leadsim graph`: draw a scenario's scene graph as Mermaid or Graphviz DOT."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sim import graph, library, loader
+from sim.diagnostics import ScenarioError
+from sim.text import plain
+
+NAME = "graph"
+HELP = "print the scene graph as Mermaid or Graphviz DOT (colours and labels show style)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help="a .yaml file or a shipped id")
+    parser.add_argument(
+        "--format",
+        choices=("mermaid", "dot"),
+        default="mermaid",
+        help="mermaid (paste into Markdown) or dot (`| dot -Tsvg > graph.svg`)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        scenario = loader.load(library.resolve(args.scenario))
+    except ScenarioError as e:
+        for d in e.diagnostics:
+            print(plain(d.format()), file=sys.stderr)
+        return 1
+    render = graph.mermaid if args.format == "mermaid" else graph.dot
+    sys.stdout.write(render(scenario))
+    return 0

@@ -1,0 +1,129 @@
+"""The scene graph: what the file alone proves, and the Mermaid and DOT drawings of it.
+
+The drawings carry untrusted scenario text, so they are parsed back here: every scene and
+ending appears, every route is one edge, and hostile titles cannot break out of a label.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import attrs
+
+from sim import graph, loader
+from sim.model import Scenario
+from tests.test_cli import leadsim
+
+DATA = Path(__file__).parent / "data"
+CLEAN = DATA / "lint" / "clean.yaml"
+
+HOSTILE = 'Bad "title"]) --> x; %% }\n digraph { \\N <b>\x1b[31m|`#quot;'
+
+MERMAID_LINE = re.compile(
+    r"""^(?:flowchart\ TD
+    |\ \ %%\ [^\n]*
+    |\ \ start\(\("start"\)\)
+    |\ \ [se]\d+(?:\["[^"]*"\]|\(\["[^"]*"\]\):::\w+)
+    |\ \ (?:start|s\d+)\ (?:-->|-\.->|==>)(?:\|"[^"]*"\|)?\ [se]\d+
+    |\ \ linkStyle\ [\d,]+\ stroke:\#[0-9a-f]{6},color:\#[0-9a-f]{6}
+    |\ \ classDef\ \w+\ fill:\#[0-9a-f]{6},stroke:\#333
+    )$""",
+    re.X,
+)
+
+
+def hostile_scenario() -> Scenario:
+    """The clean scenario with a title no YAML file could smuggle past the loader whole
+    (an escape character), to test the drawings' own escaping."""
+    return attrs.evolve(loader.load(CLEAN), title=HOSTILE)
+
+
+def mermaid_labels(text: str) -> list[str]:
+    return re.findall(r'"([^"]*)"', text)
+
+
+def test_reachability_from_the_file_alone() -> None:
+    orphan = loader.load(DATA / "lint" / "LS101-orphan.yaml")
+    assert graph.reachable(orphan) == {"one", "done"}
+    loop = loader.load(DATA / "lint" / "LS111.yaml")
+    assert graph.leading_to_an_ending(loop) == {"one", "done"}
+    dead = loader.load(DATA / "lint" / "LS120.yaml")
+    assert "other" not in graph.reachable(dead)  # only dead routes lead there
+    assert [i for i, _ in graph.live_routes(dead.scenes["one"].choices[1])] == [0]
+
+
+def test_mermaid_has_every_scene_ending_and_route() -> None:
+    scenario = loader.load(CLEAN)
+    text = graph.mermaid(scenario)
+    for line in text.splitlines():
+        assert MERMAID_LINE.match(line), line
+    labels = mermaid_labels(text)
+    for sid in [*scenario.scenes, *scenario.endings]:
+        assert any(label == sid or label.startswith(f"{sid} (") for label in labels), sid
+    routes = sum(len(c.routes) for s in scenario.scenes.values() for c in s.choices)
+    arrows = re.findall(r" (-->|-\.->|==>)", text)
+    assert len(arrows) == routes + 1  # and the start arrow
+    assert "listen · leader · route if asked · 50#37; chance" in text
+    assert "==>" in text  # the chance route is thick
+    assert "(best)" in text and ":::best" in text
+
+
+def test_mermaid_escapes_hostile_text() -> None:
+    text = graph.mermaid(hostile_scenario())
+    for line in text.splitlines():
+        assert MERMAID_LINE.match(line), line
+    comment = text.splitlines()[1]
+    assert "\x1b" not in text and "\n digraph" not in text
+    assert "#34;title#34;" in comment and "#35;quot#59;" in comment and "#37;#37;" in comment
+
+
+def dot_tokens(text: str) -> list[str]:
+    """A DOT tokenizer: quoted strings (with backslash escapes), ids, punctuation. Fails
+    on anything else, such as an unterminated string."""
+    token = re.compile(r'\s+|"(?:[^"\\]|\\.)*"|[A-Za-z_][\w.]*|-?\d+(?:\.\d+)?|->|[{}\[\];,=]')
+    out, pos = [], 0
+    while pos < len(text):
+        m = token.match(text, pos)
+        assert m, f"bad DOT at {text[pos : pos + 30]!r}"
+        if not m.group().isspace():
+            out.append(m.group())
+        pos = m.end()
+    return out
+
+
+def test_dot_has_every_scene_and_ending_and_parses() -> None:
+    scenario = loader.load(CLEAN)
+    text = graph.dot(scenario)
+    tokens = dot_tokens(text)
+    assert tokens[0] == "digraph" and tokens.count("{") == tokens.count("}") == 1
+    labels = [t for t in tokens if t.startswith('"')]
+    for sid in scenario.scenes:
+        assert f'"{sid}"' in labels
+    for eid, ending in scenario.endings.items():
+        assert f'"{eid} ({ending.outcome})"' in labels
+    routes = sum(len(c.routes) for s in scenario.scenes.values() for c in s.choices)
+    assert tokens.count("->") == routes + 1
+    assert "style=dashed" in text and "style=bold" in text and "peripheries=2" in text
+
+
+def test_dot_escapes_hostile_text(tmp_path: Path) -> None:
+    text = graph.dot(hostile_scenario())
+    tokens = dot_tokens(text)
+    assert tokens.count("{") == tokens.count("}") == 1  # the title's braces stayed inside
+    assert '\\"title\\"' in text and "\\\\N" in text and "\x1b" not in text
+    if shutil.which("dot"):  # Graphviz is optional; the tokenizer above always runs
+        for source in (text, graph.dot(loader.load(CLEAN))):
+            svg = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True)
+            assert svg.returncode == 0 and "<svg" in svg.stdout, svg.stderr
+
+
+def test_graph_command_prints_both_formats() -> None:
+    out = leadsim("graph", str(CLEAN))
+    assert out.returncode == 0 and out.stdout.startswith("flowchart TD")
+    out = leadsim("graph", str(CLEAN), "--format", "dot")
+    assert out.returncode == 0 and out.stdout.startswith('digraph "clean" {')
+    bad = leadsim("graph", str(DATA / "broken" / "LS030.yaml"))
+    assert bad.returncode == 1 and "[LS030]" in bad.stderr
