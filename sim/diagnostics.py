@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 import attrs
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+"""Errors fail validation; warnings fail it under --strict; notes never do."""
 
 LOAD_CODES: dict[str, str] = {
     "LS001": "the file cannot be read as a scenario (missing, a directory, too large, not text)",
@@ -38,6 +39,26 @@ LOAD_CODES: dict[str, str] = {
     "LS038": "`chance` outside 0..1",
     "LS039": "`locked` on a choice without `if`",
 }
+
+DEEP_CODES: dict[str, str] = {
+    "LS101": "a scene can never be reached",
+    "LS102": "an ending can never be reached",
+    "LS103": "a choice's `if` is never true where the choice is shown",
+    "LS110": "softlock: a reachable state where the scene offers no available choice",
+    "LS111": "a loop with no way out to an ending",
+    "LS120": "a route after a route that is always taken, so it never is",
+    "LS121": "a route never taken in any reachable state",
+    "LS122": "a chance route that goes where the route after it goes anyway",
+    "LS130": "a meter no choice ever changes",
+    "LS131": "a flag set but never read",
+    "LS132": "a flag read but never set",
+    "LS133": "a flag declared but never used",
+    "LS140": "dominant strategy: one style alone reaches the best ending",
+    "LS190": "the state space is too large to explore whole; some checks were skipped",
+}
+"""Codes of the deep analysis in :mod:`sim.lint` (graph and state-space checks)."""
+
+CODES: dict[str, str] = {**LOAD_CODES, **DEEP_CODES}
 
 
 @attrs.frozen

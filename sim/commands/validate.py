@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from sim import library, loader
+from sim import library, lint, loader
 from sim.diagnostics import Diagnostic
+from sim.explore import DEFAULT_LIMIT
 
 NAME = "validate"
 HELP = "check scenario files: every problem as path:line:column: severity: message"
@@ -18,6 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    parser.add_argument(
+        "--max-states",
+        type=int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"explore at most N states per file (default {DEFAULT_LIMIT:,})",
+    )
 
 
 def files_of(paths: list[str]) -> list[Path]:
@@ -29,24 +37,28 @@ def files_of(paths: list[str]) -> list[Path]:
     return out
 
 
-def diagnose(path: Path) -> list[Diagnostic]:
+def diagnose(path: Path, limit: int = DEFAULT_LIMIT) -> list[Diagnostic]:
     """Load errors, and, for a file that loads, what the deeper analysis finds."""
-    _, diags = loader.check(path)
-    return diags
+    scenario, diags = loader.check(path)
+    if scenario is None:
+        return diags
+    return diags + lint.lint(scenario, limit=limit)
 
 
 def run(args: argparse.Namespace) -> int:
     files = files_of(args.paths)
     found: list[Diagnostic] = []
     for path in files:
-        found.extend(diagnose(path))
+        found.extend(diagnose(path, max(1, args.max_states)))
     errors = sum(d.severity == "error" for d in found)
-    warnings = len(found) - errors
+    warnings = sum(d.severity == "warning" for d in found)
+    notes = len(found) - errors - warnings
     if args.format == "json":
         report = {
             "files": [str(p) for p in files],
             "errors": errors,
             "warnings": warnings,
+            "notes": notes,
             "diagnostics": [d.to_json() for d in found],
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -55,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
             print(d.format())
         print(
             f"checked {len(files)} file{'s' * (len(files) != 1)}: "
-            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+            + (f", {notes} note{'s' * (notes != 1)}" if notes else ""),
             file=sys.stderr,
         )
     return 1 if errors or (args.strict and warnings) else 0
