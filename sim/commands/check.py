@@ -1,0 +1,281 @@
+"""`leadsim check`: play-test a scenario automatically and report what it reaches.
+
+Exhaustive exploration first (every option, both sides of every chance), then the persona
+bots, then, with ``--random N``, seeded random playthroughs on the real engine. Exit 1 when
+the scenario does not load or any play-test finds a softlock, a loop with no way out or an
+engine error, each printed with the seed and choices that reproduce it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from sim import library, loader, playtest
+from sim.diagnostics import ScenarioError
+from sim.explore import DEFAULT_LIMIT, Exploration, Problem, explore
+from sim.model import STYLES, Scenario
+from sim.text import plain
+
+NAME = "check"
+HELP = "play-test a scenario: reachable states, endings, personas, random playthroughs"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help="a .yaml file or a shipped id")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--random", type=int, default=0, metavar="N", help="also run N random playthroughs"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed for the random runs (1)")
+    parser.add_argument(
+        "--max-states",
+        type=int,
+        default=DEFAULT_LIMIT * 5,
+        metavar="N",
+        help=f"explore at most N states (default {DEFAULT_LIMIT * 5:,})",
+    )
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO, what: str, total: int) -> None:
+        self.stream = stream
+        self.what = what
+        self.total = max(1, total)
+        self.shown = -1
+        self.live = stream.isatty()
+
+    def __call__(self, done: int) -> None:
+        if not self.live:
+            return
+        percent = min(100, done * 100 // self.total)
+        if percent == self.shown:
+            return
+        self.shown = percent
+        bar = "#" * (percent // 5) + "." * (20 - percent // 5)
+        self.stream.write(f"\r{self.what} [{bar}] {percent:3d}% {done:,}/{self.total:,}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.live and self.shown >= 0:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _with_progress(what: str, total: int, work: Callable[[Progress], Any]) -> Any:
+    bar = Progress(sys.stderr, what, total)
+    try:
+        return work(bar)
+    finally:
+        bar.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        scenario = loader.load(library.resolve(args.scenario))
+    except ScenarioError as e:
+        for d in e.diagnostics:
+            print(plain(d.format()), file=sys.stderr)
+        return 1
+    limit = max(1, args.max_states)
+    found = _with_progress("exploring", limit, lambda bar: explore(scenario, limit, progress=bar))
+    bots = playtest.personas(scenario, limit, seed=args.seed)
+    randoms = None
+    if args.random > 0:
+        randoms = _with_progress(
+            "playing",
+            args.random,
+            lambda bar: playtest.random_runs(scenario, args.random, args.seed, progress=bar),
+        )
+    report = build_report(scenario, found, bots, randoms)
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print_report(scenario, report, sys.stdout)
+    failed = report["softlocks"] or report["loops"] or (randoms and randoms.failures)
+    return 1 if failed else 0
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return {
+        "scene": p.scene,
+        "meters": dict(p.meters),
+        "flags": sorted(p.flags),
+        "trail": [str(s) for s in p.trail],
+        "scenes": list(p.scenes),
+    }
+
+
+def build_report(
+    scenario: Scenario,
+    found: Exploration,
+    bots: list[playtest.PersonaResult],
+    randoms: playtest.RandomReport | None,
+) -> dict[str, Any]:
+    """Everything `check` found, as plain data (the JSON output, and what the text shows)."""
+    endings = []
+    for eid, ending in scenario.endings.items():
+        reach = found.endings.get(eid)
+        endings.append(
+            {
+                "id": eid,
+                "outcome": ending.outcome,
+                "reached": reach is not None,
+                "states": reach.states if reach else 0,
+                "meters": {k: list(v) for k, v in reach.meters.items()} if reach else {},
+                "styles": {k: list(v) for k, v in reach.styles.items()} if reach else {},
+                "trail": [str(s) for s in reach.trail] if reach else [],
+            }
+        )
+    total_choices = sum(len(s.choices) for s in scenario.scenes.values())
+    report: dict[str, Any] = {
+        "scenario": scenario.id,
+        "path": scenario.path,
+        "exploration": {
+            "states": found.states,
+            "transitions": found.transitions,
+            "complete": found.complete,
+            "limit": found.limit,
+        },
+        "endings": endings,
+        "coverage": {
+            "scenes": [len(found.scenes), len(scenario.scenes)],
+            "choices": [len(found.choices), total_choices],
+            "endings": [len(found.endings), len(scenario.endings)],
+        },
+        "never_exercised": {
+            "scenes": found.unexercised_scenes(scenario),
+            "choices": [f"{s}/{c}" for s, c in found.unexercised_choices(scenario)],
+            "endings": found.unexercised_endings(scenario),
+        },
+        "softlocks": [_problem(p) for p in found.softlocks],
+        "loops": [_problem(p) for p in found.loops],
+        "personas": [
+            {"name": b.name, "endings": list(b.endings), "complete": b.complete, "share": b.share}
+            for b in bots
+        ],
+        "random": None,
+    }
+    if randoms is not None:
+        report["random"] = {
+            "runs": randoms.runs,
+            "seed": randoms.seed,
+            "endings": {e: randoms.endings[e] for e in scenario.endings if e in randoms.endings},
+            "coverage": {
+                "scenes": [len(randoms.scenes), len(scenario.scenes)],
+                "choices": [len(randoms.choices), total_choices],
+                "endings": [len(randoms.endings), len(scenario.endings)],
+            },
+            "failures": [
+                {
+                    "run": f.run,
+                    "seed": f.seed,
+                    "kind": f.kind,
+                    "scene": f.scene,
+                    "message": f.message,
+                    "trail": list(f.trail),
+                    "answers": list(f.answers),
+                }
+                for f in randoms.failures
+            ],
+        }
+    return report
+
+
+def _span(pair: list[Any]) -> str:
+    low, high = pair
+    high_text = "any" if high is None else str(high)
+    return str(low) if low == high else f"{low}..{high_text}"
+
+
+def _ratio(pair: list[int]) -> str:
+    return f"{pair[0]}/{pair[1]}"
+
+
+def print_report(scenario: Scenario, report: dict[str, Any], out: TextIO) -> None:
+    def say(text: str = "") -> None:
+        out.write(text + "\n")
+
+    x = report["exploration"]
+    say(f"{plain(scenario.title)} ({scenario.id})")
+    done = "every reachable state" if x["complete"] else f"stopped at the limit of {x['limit']:,}"
+    say(f"Explored {x['states']:,} states and {x['transitions']:,} transitions ({done}).")
+    cov = report["coverage"]
+    say(
+        f"Reached {_ratio(cov['scenes'])} scenes, {_ratio(cov['choices'])} choices, "
+        f"{_ratio(cov['endings'])} endings."
+    )
+    say()
+    meters = [m.id for m in scenario.meters]
+    header = ["ending", "outcome", *meters, *STYLES]
+    rows = [header]
+    for e in report["endings"]:
+        if not e["reached"]:
+            rows.append([e["id"], e["outcome"] or "-", "never reached"])
+            continue
+        rows.append(
+            [e["id"], e["outcome"] or "-"]
+            + [_span(e["meters"][m]) for m in meters]
+            + [_span(e["styles"][s]) for s in STYLES]
+        )
+    widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(len(header))]
+    for r in rows:
+        say("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip())
+    say("  (meters: the range each ending is reached with; styles: decisions of each style")
+    say("  on the way, fewest..most; 'any' where a loop allows any number)")
+    never = report["never_exercised"]
+    if any(never.values()):
+        say()
+        say("Never exercised:")
+        for kind in ("scenes", "choices", "endings"):
+            if never[kind]:
+                say(f"  {kind}: {', '.join(never[kind])}")
+    for kind, title in (("softlocks", "Softlocks"), ("loops", "Loops with no way out")):
+        if report[kind]:
+            say()
+            say(f"{title}:")
+            for p in report[kind]:
+                state = ", ".join(f"{k} {v}" for k, v in p["meters"].items())
+                say(f"  in {p['scene']} with {state}, after: {' / '.join(p['trail']) or '-'}")
+    say()
+    say("Personas:")
+    for b in report["personas"]:
+        if b["name"] == "random":
+            shares = ", ".join(f"{e} {s:.0%}" for e, s in b["share"].items()) or "no ending"
+            say(f"  {'random':<15} {shares} ({playtest.RANDOM_PERSONA_RUNS} uniform runs)")
+        else:
+            ends = ", ".join(b["endings"]) or "no ending"
+            say(f"  {b['name']:<15} {ends}" + ("" if b["complete"] else " (incomplete)"))
+    r = report["random"]
+    if r is not None:
+        say()
+        rc = r["coverage"]
+        say(
+            f"Random playthroughs: {r['runs']:,} (seed {r['seed']}), favouring the options "
+            f"used least: {_ratio(rc['scenes'])} scenes, {_ratio(rc['choices'])} choices, "
+            f"{_ratio(rc['endings'])} endings."
+        )
+        for eid, n in r["endings"].items():
+            say(f"  {eid:<30} {n:>7,}  {n / r['runs']:6.1%}")
+        if r["failures"]:
+            say(f"Failures: {len(r['failures'])}")
+            path = shlex.quote(plain(scenario.path or scenario.id))
+            for f in r["failures"][:10]:
+                say(f"  run {f['run']} ({f['kind']} in {f['scene']}): {f['message']}")
+                say(f"    seed {f['seed']}; choices: {' '.join(f['trail']) or '-'}")
+                typed = "\\n".join(map(str, f["answers"]))
+                replay = f"leadsim play {path} --text --seed {f['seed']}"
+                say(f"    replay: printf '{typed}\\n' | {replay}")
+            if len(r["failures"]) > 10:
+                say(f"  ... and {len(r['failures']) - 10} more (see --format json)")
+        else:
+            say("No failures.")

@@ -1,0 +1,167 @@
+"""Automated play-testers: persona bots and seeded random playthroughs on the real engine.
+
+Exhaustive exploration (:mod:`sim.explore`) answers "what can happen"; this module answers
+"what happens when someone plays": fixed personas (always the manager option, always the
+leader option, alternating) show which endings each way of playing reaches, and random
+playthroughs run the actual :func:`sim.engine.choose` with real seeds, steering towards the
+options used least so far, to find crashes and dead ends and to show how often each ending
+comes up. Pure: no clock, no I/O; a ``progress`` callback reports how far a long run got.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Mapping
+
+import attrs
+
+from sim import engine
+from sim.explore import DEFAULT_LIMIT, PERSONAS, explore
+from sim.model import Scenario
+
+MAX_STEPS = 10_000
+"""Decisions after which a playthrough counts as stuck in a loop."""
+RANDOM_PERSONA_RUNS = 200
+"""Uniformly random playthroughs behind the 'random' persona's figures."""
+
+
+@attrs.frozen
+class PersonaResult:
+    """The endings one way of playing can reach (following every side of every chance)."""
+
+    name: str
+    endings: tuple[str, ...]
+    complete: bool
+    share: Mapping[str, float] = attrs.field(factory=dict)  # random persona: share of runs
+
+
+@attrs.frozen
+class Failure:
+    """A playthrough that went wrong, with what reproduces it: the engine seed and the
+    choices (as ids, and as the numbers to type in ``leadsim play --text``)."""
+
+    run: int
+    seed: int
+    kind: str  # "softlock", "loop" or "engine error"
+    scene: str
+    message: str
+    trail: tuple[str, ...]
+    answers: tuple[int, ...]
+
+
+@attrs.frozen
+class RandomReport:
+    runs: int
+    seed: int
+    endings: Mapping[str, int]
+    scenes: frozenset[str]
+    choices: frozenset[tuple[str, str]]
+    failures: tuple[Failure, ...]
+
+
+def personas(scenario: Scenario, limit: int = DEFAULT_LIMIT, seed: int = 0) -> list[PersonaResult]:
+    """Which endings each persona reaches; the random persona from seeded uniform runs."""
+    out = []
+    for persona in PERSONAS:
+        found = explore(scenario, limit, persona=persona)
+        out.append(PersonaResult(persona.name, tuple(found.endings), found.complete))
+    counts: Counter[str] = Counter()
+    rng = random.Random(seed)
+    for _ in range(RANDOM_PERSONA_RUNS):
+        ending = _uniform_run(scenario, rng)
+        if ending is not None:
+            counts[ending] += 1
+    out.append(
+        PersonaResult(
+            "random",
+            tuple(e for e in scenario.endings if e in counts),
+            True,
+            {e: counts[e] / RANDOM_PERSONA_RUNS for e in scenario.endings if e in counts},
+        )
+    )
+    return out
+
+
+def _uniform_run(scenario: Scenario, rng: random.Random) -> str | None:
+    state = engine.start(scenario, rng.getrandbits(63))
+    for _ in range(MAX_STEPS):
+        if state.ending is not None:
+            return state.ending
+        offered = engine.available(scenario, state)
+        if not offered:
+            return None
+        state = engine.choose(scenario, state, rng.choice(offered).id)
+    return None
+
+
+def random_runs(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    max_steps: int = MAX_STEPS,
+) -> RandomReport:
+    """``runs`` playthroughs on the real engine. Each picks, at every decision, one of the
+    available options used least so far across all runs (ties broken at random), so the runs
+    spread over the scenario instead of repeating the likely path."""
+    rng = random.Random(seed)
+    uses: Counter[tuple[str, str]] = Counter()
+    endings: Counter[str] = Counter()
+    scenes: set[str] = set()
+    failures: list[Failure] = []
+    for run in range(runs):
+        if progress is not None:
+            progress(run)
+        state, failure = _least_used_run(scenario, run + 1, rng, uses, scenes, max_steps)
+        if failure is not None:
+            failures.append(failure)
+        elif state.ending is not None:
+            endings[state.ending] += 1
+    if progress is not None:
+        progress(runs)
+    return RandomReport(
+        runs=runs,
+        seed=seed,
+        endings=dict(endings),
+        scenes=frozenset(scenes),
+        choices=frozenset(k for k, v in uses.items() if v),
+        failures=tuple(failures),
+    )
+
+
+def _least_used_run(
+    scenario: Scenario,
+    run: int,
+    rng: random.Random,
+    uses: Counter[tuple[str, str]],
+    scenes: set[str],
+    max_steps: int,
+) -> tuple[engine.State, Failure | None]:
+    seed = rng.getrandbits(31)
+    state = engine.start(scenario, seed)
+    trail: list[str] = []
+    answers: list[int] = []
+
+    def failure(kind: str, message: str) -> Failure:
+        return Failure(run, seed, kind, state.scene, message, tuple(trail), tuple(answers))
+
+    for _ in range(max_steps):
+        if state.ending is not None:
+            return state, None
+        scenes.add(state.scene)
+        offered = engine.available(scenario, state)
+        if not offered:
+            return state, failure("softlock", "the scene offers no available choice")
+        fewest = min(uses[(state.scene, c.id)] for c in offered)
+        pick = rng.choice([c for c in offered if uses[(state.scene, c.id)] == fewest])
+        uses[(state.scene, pick.id)] += 1
+        trail.append(f"{state.scene}/{pick.id}")
+        answers.append(offered.index(pick) + 1)
+        try:
+            state = engine.choose(scenario, state, pick.id)
+        except Exception as e:  # finding crashes is the point: report it with its trail
+            return state, failure("engine error", f"{type(e).__name__}: {e}")
+    if state.ending is not None:
+        return state, None
+    return state, failure("loop", f"no ending after {max_steps:,} decisions")

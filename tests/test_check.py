@@ -1,0 +1,151 @@
+"""`leadsim check`: the automated play-tester, on scenarios whose answers are known."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from sim import engine, loader, playtest
+from sim.commands.check import Progress
+from tests.test_cli import leadsim
+
+DATA = Path(__file__).parent / "data"
+CLEAN = DATA / "lint" / "clean.yaml"
+SOFTLOCK = DATA / "lint" / "LS110.yaml"
+
+
+def check_json(*args: str) -> tuple[int, dict]:
+    out = leadsim("check", *args, "--format", "json")
+    return out.returncode, json.loads(out.stdout)
+
+
+def test_exhaustive_report_of_a_known_scenario() -> None:
+    code, report = check_json(str(CLEAN))
+    assert code == 0
+    x = report["exploration"]
+    assert x["complete"] and x["states"] == 12
+    best, mixed = report["endings"]
+    assert best["id"] == "best" and best["reached"] and best["outcome"] == "best"
+    assert best["meters"] == {"trust": [55, 55], "results": [55, 55]}
+    assert best["styles"] == {"manager": [1, 1], "leader": [1, 1], "neutral": [1, 1]}
+    assert mixed["meters"]["trust"] == [40, 70] and mixed["styles"]["leader"] == [0, 2]
+    assert report["coverage"] == {"scenes": [4, 4], "choices": [6, 6], "endings": [2, 2]}
+    assert report["never_exercised"] == {"scenes": [], "choices": [], "endings": []}
+    bots = {b["name"]: b for b in report["personas"]}
+    assert bots["always-manager"]["endings"] == ["mixed"]
+    assert bots["always-leader"]["endings"] == ["mixed"]
+    assert bots["alternating"]["endings"] == ["mixed"]
+    assert set(bots["random"]["endings"]) == {"best", "mixed"}
+    assert sum(bots["random"]["share"].values()) == pytest.approx(1)
+    assert report["random"] is None
+
+
+def test_never_exercised_parts_are_listed() -> None:
+    code, report = check_json(str(DATA / "lint" / "LS101-conditions.yaml"))
+    assert code == 0
+    assert report["never_exercised"]["scenes"] == ["bonus"]
+    code, report = check_json(str(DATA / "lint" / "LS103.yaml"))
+    assert report["never_exercised"]["choices"] == ["one/celebrate"]
+    out = leadsim("check", str(DATA / "lint" / "LS102.yaml")).stdout
+    assert "Never exercised:\n  endings: forgotten" in out
+    assert "forgotten  -        never reached" in out
+
+
+def test_random_runs_cover_and_count_and_repeat_with_the_seed() -> None:
+    code, report = check_json(str(CLEAN), "--random", "300", "--seed", "5")
+    assert code == 0
+    r = report["random"]
+    assert (r["runs"], r["seed"], r["failures"]) == (300, 5, [])
+    assert r["coverage"] == {"scenes": [4, 4], "choices": [6, 6], "endings": [2, 2]}
+    assert sum(r["endings"].values()) == 300 and set(r["endings"]) == {"best", "mixed"}
+    assert check_json(str(CLEAN), "--random", "300", "--seed", "5")[1]["random"] == r
+    assert check_json(str(CLEAN), "--random", "300", "--seed", "6")[1]["random"] != r
+
+
+def test_least_used_options_are_favoured() -> None:
+    scenario = loader.load(CLEAN)
+    report = playtest.random_runs(scenario, 4, seed=1)
+    # Four runs are enough to take both options of 'one' and of 'two' at least once.
+    assert {c for s, c in report.choices if s in ("one", "two")} == {
+        "plan",
+        "ask",
+        "push",
+        "listen",
+    }
+
+
+def test_a_softlock_prints_the_seed_and_the_trail_that_reproduce_it() -> None:
+    out = leadsim("check", str(SOFTLOCK), "--random", "10", "--seed", "3")
+    assert out.returncode == 1
+    assert (
+        "Softlocks:\n  in meeting with trust 60, results 50, after: one/ask -> meeting"
+        in out.stdout
+    )
+    _, report = check_json(str(SOFTLOCK), "--random", "10", "--seed", "3")
+    failure = report["random"]["failures"][0]
+    assert failure["kind"] == "softlock" and failure["scene"] == "meeting"
+    assert failure["trail"] == ["one/ask"] and failure["answers"] == [2]
+    assert f"seed {failure['seed']}; choices: one/ask" in out.stdout
+    # The seed and the choices reproduce it, in the engine and in `leadsim play --text`.
+    scenario = loader.load(SOFTLOCK)
+    stuck = engine.run(scenario, failure["seed"], ["ask"])
+    assert stuck.scene == "meeting" and engine.available(scenario, stuck) == ()
+    play = leadsim("play", str(SOFTLOCK), "--text", "--seed", str(failure["seed"]), stdin="2\n")
+    assert "--- meeting ---" in play.stdout
+
+
+def test_engine_errors_and_endless_loops_are_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    loop = loader.load(DATA / "lint" / "LS111.yaml")
+    report = playtest.random_runs(loop, 6, seed=2, max_steps=50)
+    kinds = {f.kind for f in report.failures}
+    assert kinds == {"loop"} and report.endings.get("done", 0) + len(report.failures) == 6
+    real = engine.choose
+
+    def broken(scenario, state, choice_id):  # type: ignore[no-untyped-def]
+        if choice_id == "listen":
+            raise ZeroDivisionError("boom")
+        return real(scenario, state, choice_id)
+
+    monkeypatch.setattr(engine, "choose", broken)
+    report = playtest.random_runs(loader.load(CLEAN), 10, seed=1)
+    errors = [f for f in report.failures if f.kind == "engine error"]
+    assert errors and errors[0].message == "ZeroDivisionError: boom"
+    assert errors[0].trail[-1] == "two/listen"
+
+
+def test_text_report_reads_as_a_table() -> None:
+    out = leadsim("check", str(CLEAN), "--random", "50")
+    assert out.returncode == 0
+    lines = out.stdout.splitlines()
+    assert lines[0] == "Clean (clean)"
+    assert "Explored 12 states and" in lines[1] and "(every reachable state)" in lines[1]
+    assert any(line.split() == ["best", "best", "55", "55", "1", "1", "1"] for line in lines)
+    assert any(line.startswith("  always-manager  mixed") for line in lines)
+    assert "No failures." in lines
+    assert out.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    piped = io.StringIO()
+    bar = Progress(piped, "playing", 10)
+    bar(5)
+    bar.close()
+    assert piped.getvalue() == ""
+    tty = Tty()
+    bar = Progress(tty, "playing", 10)
+    bar(5)
+    bar(5)  # unchanged: not redrawn
+    bar.close()
+    assert tty.getvalue().count("50%") == 1 and "[##########..........]" in tty.getvalue()
+
+
+def test_a_broken_scenario_is_reported_not_checked() -> None:
+    out = leadsim("check", str(DATA / "broken" / "LS030.yaml"))
+    assert out.returncode == 1 and "[LS030]" in out.stderr and out.stdout == ""
