@@ -1,0 +1,1 @@
+"""Widgets the simulator's screens are built from."""
