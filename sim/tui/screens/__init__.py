@@ -1,0 +1,1 @@
+"""The simulator's screens: one module per screen (and the small dialogs)."""

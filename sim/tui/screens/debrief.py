@@ -1,0 +1,132 @@
+"""Debrief: how the run ended, the final meters, the decisions, the style balance, the lean on
+each trait pair, the lessons, and the earlier runs a rewind kept.
+
+From here the trainee plays again, goes back to any decision to try the other path (not in an
+assessment), or returns to the library.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sim.engine import tally_by_style
+from sim.session import Session
+from sim.text import plain
+from sim.textplay import trait_lean
+from sim.tui.content import safe
+from sim.tui.messages import BackToLibrary, PlayAgain
+from sim.tui.widgets.meters import MetersPanel
+from sim.tui.widgets.review import StyleBalance, Timeline, branch_summary
+from sim.tui.widgets.titlebar import TitleBar
+
+OUTCOME_STYLE = {
+    "best": "$success",
+    "good": "$success",
+    "mixed": "$warning",
+    "poor": "$error",
+}
+
+
+def heading(text: str) -> Static:
+    return Static(Content.styled(text, "bold underline"), classes="heading")
+
+
+class DebriefScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "again", "Play again"),
+        Binding("r", "app.rewind", "Go back to a decision"),
+        Binding("escape", "leave", "Library"),
+        Binding("m", "app.map", "Map"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        sc = s.scenario
+        ending = sc.endings[s.state.ending or ""]
+        yield TitleBar(safe(sc.title, "bold"), "debrief")
+        with VerticalScroll(id="debrief"):
+            with Vertical(id="debrief-left", classes="column"):
+                title = Content.assemble(("Ending: ", "bold"), safe(ending.title, "bold"))
+                if ending.outcome:
+                    badge = f"bold reverse {OUTCOME_STYLE[ending.outcome]}"
+                    title = Content.assemble(
+                        title, "  ", (f" {ending.outcome.upper()} ", badge), " outcome"
+                    )
+                yield Static(title, id="ending-title")
+                if s.mode == "assessment":
+                    yield Static(
+                        Content.assemble(
+                            (" ASSESSMENT ", "bold reverse"),
+                            " This was an assessment: going back was switched off.",
+                        ),
+                        id="assessment",
+                    )
+                yield Static(safe(ending.text.rstrip()), id="ending-text")
+                yield heading("Final meters (change since the start)")
+                meters = MetersPanel(sc.meters, id="final-meters")
+                yield meters
+                yield heading("Managing or leading")
+                yield StyleBalance(tally_by_style(s.state), id="balance")
+                leaning = trait_lean(s.decisions())
+                if leaning:
+                    yield heading("Where you leaned (manager:leader)")
+                    yield Static(
+                        Content("\n").join(
+                            Content.assemble("\N{BULLET} ", plain(line)) for line in leaning
+                        ),
+                        id="lean",
+                    )
+                if ending.lessons:
+                    yield heading("Lessons")
+                    yield Static(
+                        Content("\n").join(
+                            Content.assemble("\N{BULLET} ", safe(lesson))
+                            for lesson in ending.lessons
+                        ),
+                        id="lessons",
+                    )
+            with Vertical(id="debrief-right", classes="column"):
+                yield heading("Your decisions")
+                yield Timeline(sc, s.decisions(), s.reflections, id="timeline")
+                if s.branches:
+                    yield heading("Earlier runs (kept when you went back)")
+                    for i, branch in enumerate(s.branches, 1):
+                        yield Static(branch_summary(sc, i, branch), classes="branch")
+                yield Static(self._actions(), id="debrief-actions")
+        yield Footer()
+
+    def _actions(self) -> Content:
+        parts: list[Content | str] = [Content.assemble(("p", "bold"), " play again")]
+        if self.session.mode != "assessment":
+            parts.append(
+                Content.assemble(("r", "bold"), " go back to a decision and try another path")
+            )
+        parts.append(Content.assemble(("Esc", "bold"), " library"))
+        return Content("   ").join(parts)
+
+    def on_mount(self) -> None:
+        s = self.session
+        start = tuple(m.start for m in s.scenario.meters)
+        final = s.state.meters
+        self.query_one("#final-meters", MetersPanel).show(
+            final, tuple(f - b for f, b in zip(final, start, strict=True))
+        )
+        self.query_one("#debrief", VerticalScroll).focus()
+
+    def action_again(self) -> None:
+        self.post_message(PlayAgain())
+
+    def action_leave(self) -> None:
+        self.post_message(BackToLibrary())

@@ -1,0 +1,86 @@
+"""Help (``?`` or F1): the keys, what the meters mean, and what the three styles are."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from sim.model import Scenario
+from sim.tui.content import STYLE_MEANING, safe, style_badge
+
+KEYS = (
+    (
+        "Library",
+        "type to filter, \N{UPWARDS ARROW}\N{DOWNWARDS ARROW} to move, Enter to start, "
+        "Esc to clear the filter, F5 to read the files again",
+    ),
+    (
+        "Play",
+        "1-9 pick a choice, or \N{UPWARDS ARROW}\N{DOWNWARDS ARROW} and Enter, or click; "
+        "Enter continues after the feedback; m shows the map; Esc goes back to the library",
+    ),
+    (
+        "Debrief",
+        "p plays again, r goes back to any decision to try the other path, "
+        "Esc returns to the library",
+    ),
+    ("Anywhere", "? or F1 this help, Ctrl+P commands (restart, library, theme), Ctrl+Q quit"),
+)
+
+
+def help_text(scenario: Scenario | None) -> Content:
+    lines: list[Content] = [Content.styled("Keys", "bold underline")]
+    for where, keys in KEYS:
+        lines.append(Content.assemble((f"{where:<9}", "bold"), keys))
+    lines += [Content(""), Content.styled("Meters", "bold underline")]
+    lines.append(
+        Content(
+            "Meters show how the situation stands: each bar is a meter's value between its "
+            "minimum and maximum, and the number beside it (such as +10) is what your last "
+            "decision changed. Good endings usually need more than one meter high."
+        )
+    )
+    if scenario is not None:
+        for meter in scenario.meters:
+            lines.append(
+                Content.assemble(
+                    "\N{BULLET} ",
+                    safe(meter.label, "bold"),
+                    f": {meter.min} to {meter.max}, starts at {meter.start}",
+                )
+            )
+    lines += [Content(""), Content.styled("Styles", "bold underline")]
+    lines.append(
+        Content(
+            "Every choice is managing, leading or neutral. Neither side wins alone; the "
+            "feedback and the debrief show which you chose and what it did."
+        )
+    )
+    for style, meaning in STYLE_MEANING.items():
+        lines.append(Content.assemble(style_badge(style), " ", meaning))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close"),
+    ]
+
+    def __init__(self, scenario: Scenario | None = None) -> None:
+        super().__init__()
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help", classes="dialog") as box:
+            box.border_title = "Help"
+            box.border_subtitle = "Esc closes"
+            yield Static(help_text(self.scenario))
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss()

@@ -1,0 +1,157 @@
+"""Play: the scene, the numbered choices, the meters, and the feedback after each decision.
+
+The screen drives a :class:`Session` (the same shell the text mode uses), so a decision here
+does exactly what it does there. It shows one of two things below the scene: the choices, or
+the feedback on the decision just made. In ``debrief`` feedback mode the feedback is skipped
+(unless the scene asks a reflection question) and everything is shown at the end.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sim.engine import ChoiceNotOffered, Decision
+from sim.session import Session
+from sim.tui.content import safe
+from sim.tui.messages import BackToLibrary, ChoicePicked, FeedbackDone, PlayFinished
+from sim.tui.widgets.choices import ChoiceList
+from sim.tui.widgets.feedback import FeedbackPanel
+from sim.tui.widgets.meters import MetersPanel
+from sim.tui.widgets.scene import SceneView
+from sim.tui.widgets.titlebar import TitleBar
+
+Phase = Literal["choosing", "feedback"]
+
+
+class PlayScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                str(n), f"pick({n})", "Choose" if n == 1 else "", show=n == 1, key_display="1-9"
+            )
+            for n in range(1, 10)
+        ),
+        Binding("escape", "leave", "Library"),
+        Binding("m", "app.map", "Map"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.phase: Phase = "choosing"
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(safe(self.session.scenario.title, "bold"))
+        with Horizontal(id="play-body"):
+            yield MetersPanel(self.session.scenario.meters, id="meters")
+            with VerticalScroll(id="play-main", can_focus=False):
+                yield SceneView(id="scene")
+                yield Static(id="prompt")
+                yield ChoiceList(id="choices")
+                yield FeedbackPanel(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_scene()
+
+    # -- showing --
+
+    def _info(self) -> Content:
+        s = self.session
+        number = s.step + 1 if self.phase == "choosing" else s.step
+        parts: list[Content | str] = [f"decision {number}"]
+        parts.append(f"feedback: {s.feedback}")
+        if s.mode == "assessment":
+            parts.append(Content.styled(" ASSESSMENT ", "bold reverse"))
+        return Content("  \N{MIDDLE DOT}  ").join(parts)
+
+    def _show_meters(self, decision: Decision | None) -> None:
+        self.query_one(MetersPanel).show(
+            self.session.state.meters, decision.deltas() if decision else None
+        )
+
+    def show_scene(self) -> None:
+        """Show the current scene and its choices (the session is not over)."""
+        s = self.session
+        self.phase = "choosing"
+        self.refresh_bindings()
+        self.query_one(TitleBar).set(info=self._info())
+        self._show_meters(s.state.last)
+        scene = s.scenario.scenes[s.state.scene]
+        self.query_one(SceneView).show(scene)
+        prompt = self.query_one("#prompt", Static)
+        prompt.update(Content.styled("What do you do?", "bold"))
+        prompt.display = True
+        self.query_one(FeedbackPanel).display = False
+        choices = self.query_one(ChoiceList)
+        choices.display = True
+        choices.show(s.offers())
+        choices.focus()
+        self.query_one("#play-main", VerticalScroll).scroll_home(animate=False)
+
+    def show_feedback(self, decision: Decision) -> None:
+        s = self.session
+        self.phase = "feedback"
+        self.refresh_bindings()
+        self.query_one(TitleBar).set(info=self._info())
+        self._show_meters(decision)
+        self.query_one("#prompt", Static).display = False
+        self.query_one(ChoiceList).display = False
+        panel = self.query_one(FeedbackPanel)
+        panel.display = True
+        question = s.scenario.scenes[decision.scene].reflect
+        panel.show(s.scenario, decision, s.feedback or "coach", question, last=s.over)
+        self.call_after_refresh(panel.scroll_visible, animate=False)
+
+    # -- acting --
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick":
+            return self.phase == "choosing"
+        return True
+
+    def action_pick(self, number: int) -> None:
+        if self.phase == "choosing" and not self.query_one(ChoiceList).pick(number):
+            count = len(self.query_one(ChoiceList).numbered)
+            self.notify(f"There is no choice {number} here (1-{count}).", markup=False)
+
+    def on_choice_picked(self, message: ChoicePicked) -> None:
+        message.stop()
+        if self.phase != "choosing":
+            return
+        try:
+            decision = self.session.choose(message.choice_id)
+        except ChoiceNotOffered:
+            self.notify("That choice is not available now.", severity="warning", markup=False)
+            return
+        question = self.session.scenario.scenes[decision.scene].reflect
+        if self.session.feedback == "debrief" and not question:
+            self._next(decision)
+        else:
+            self.show_feedback(decision)
+
+    def on_feedback_done(self, message: FeedbackDone) -> None:
+        message.stop()
+        if self.phase != "feedback":
+            return
+        if message.reflection.strip():
+            self.session.reflect(message.reflection)
+        self._next(self.session.state.last)
+
+    def _next(self, decision: Decision | None) -> None:
+        if self.session.over:
+            self.phase = "feedback"
+            self.post_message(PlayFinished())
+        else:
+            self.show_scene()
+
+    def action_leave(self) -> None:
+        self.post_message(BackToLibrary())

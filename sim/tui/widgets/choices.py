@@ -1,0 +1,91 @@
+"""The offered choices as a numbered list: keys 1-9, arrows and Enter, or the mouse.
+
+Only available choices get numbers, as in the text mode; a locked choice is listed disabled,
+marked with a dash and its reason, so the trainee sees the road not open to them. The style
+of a choice is never shown here: the trainee decides first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.containers import ScrollableContainer
+from textual.content import Content
+from textual.geometry import Region
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from sim.engine import Offer
+from sim.tui.content import safe
+from sim.tui.messages import ChoicePicked
+from sim.tui.widgets.hanging import Hanging
+
+LOCKED = "\N{EN DASH} "
+
+
+class ChoiceList(OptionList):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.numbered: list[str] = []
+
+    def show(self, offers: Sequence[Offer]) -> None:
+        """Replace the list with ``offers``; highlight the first available choice."""
+        self.numbered = [o.choice.id for o in offers if o.available]
+        width = len(f"{len(self.numbered)}. ")
+        options: list[Option] = []
+        number = 0
+        for offer in offers:
+            if offer.available:
+                number += 1
+                lead = Content.styled(f"{number}. ".rjust(width), "bold")
+                options.append(Option(Hanging(lead, safe(offer.choice.text)), id=offer.choice.id))
+            else:
+                body = Content.assemble(
+                    safe(offer.choice.text),
+                    ("  (locked: ", "italic"),
+                    safe(offer.reason or "not available now", "italic"),
+                    (")", "italic"),
+                )
+                options.append(
+                    Option(
+                        Hanging(Content(LOCKED.rjust(width)), body),
+                        id=offer.choice.id,
+                        disabled=True,
+                    )
+                )
+        self.set_options(options)
+        self.highlighted = 0 if self.numbered else None
+        if self.numbered:
+            self.highlighted = self.get_option_index(self.numbered[0])
+
+    def pick(self, number: int) -> bool:
+        """Pick the ``number``-th available choice (1-based); False if there is none."""
+        if not 1 <= number <= len(self.numbered):
+            return False
+        self.post_message(ChoicePicked(self.numbered[number - 1]))
+        return True
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None and not event.option.disabled:
+            self.post_message(ChoicePicked(event.option.id))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # The list grows to fit its choices inside the play area's scroll; keep the
+        # highlighted choice in view there, as a list with its own scrollbar would.
+        self.call_after_refresh(self._reveal)
+
+    def _reveal(self) -> None:
+        parent = self.parent
+        if self.highlighted is None or not isinstance(parent, ScrollableContainer):
+            return
+        self._update_lines()
+        try:
+            y = self._index_to_line[self.highlighted]
+            height = self._heights[self.highlighted]
+        except (AttributeError, KeyError):  # pragma: no cover - Textual internals moved
+            return
+        top = self.virtual_region.y + self.styles.gutter.top
+        parent.scroll_to_region(
+            Region(0, top + y, self.size.width, height), animate=False, immediate=True
+        )

@@ -1,0 +1,97 @@
+"""What a decision did, shown right after it, as the feedback mode allows.
+
+``coach`` shows the decision's style (as a word on a coloured ground) and the author's feedback;
+``consequences`` shows only the meter changes and keeps the rest for the debrief. A scene's
+reflection question is asked here; the answer may be left empty.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from sim.engine import Decision
+from sim.model import Scenario
+from sim.tui.content import STYLE_MEANING, changes, choice_text, feedback_text, safe, style_badge
+from sim.tui.messages import FeedbackDone
+
+
+class ContinueHint(Static):
+    """The "Enter: continue" line; clicking it continues too."""
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        panel = next(a for a in self.ancestors if isinstance(a, FeedbackPanel))
+        panel.action_done()
+
+
+class FeedbackPanel(Vertical, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,space", "done", "Continue", priority=False)
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="fb-choice")
+        yield Static(id="fb-style")
+        yield Static(id="fb-note")
+        yield Static(id="fb-changes")
+        yield Static(id="fb-question")
+        yield Input(
+            placeholder="Your answer (or just press Enter to skip)",
+            id="fb-answer",
+            compact=True,
+            max_length=500,
+        )
+        yield ContinueHint(id="fb-hint")
+
+    def show(
+        self, scenario: Scenario, decision: Decision, mode: str, question: str | None, last: bool
+    ) -> None:
+        """Fill the panel for ``decision``; ``last`` says the next screen is the debrief."""
+        coach = mode == "coach"
+        self.border_title = "You chose"
+        self.query_one("#fb-choice", Static).update(safe(choice_text(scenario, decision)))
+        style = self.query_one("#fb-style", Static)
+        style.display = coach
+        if coach:
+            style.update(
+                Content.assemble(
+                    style_badge(decision.style), "  ", (STYLE_MEANING[decision.style], "italic")
+                )
+            )
+        note = self.query_one("#fb-note", Static)
+        text = feedback_text(scenario, decision) if coach else ""
+        note.display = bool(text)
+        note.update(safe(text))
+        self.query_one("#fb-changes", Static).update(
+            Content.assemble(("Changes: ", "bold"), changes(scenario, decision))
+        )
+        asked = self.query_one("#fb-question", Static)
+        answer = self.query_one("#fb-answer", Input)
+        asked.display = answer.display = bool(question)
+        answer.value = ""
+        if question:
+            asked.update(Content.assemble(("Reflect: ", "bold"), safe(question)))
+        after = "see your debrief" if last else "continue"
+        if question:
+            hint = Content.assemble(("Enter", "bold"), f": save your answer and {after}")
+        else:
+            hint = Content.assemble(("Enter", "bold"), f": {after}")
+        if not coach:
+            hint = Content.assemble(hint, ("   (style and notes come in the debrief)", "italic"))
+        self.query_one("#fb-hint", ContinueHint).update(hint)
+        (answer if question else self).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_done()
+
+    def action_done(self) -> None:
+        answer = self.query_one("#fb-answer", Input)
+        self.post_message(FeedbackDone(answer.value if answer.display else ""))

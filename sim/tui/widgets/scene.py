@@ -1,0 +1,24 @@
+"""The scene: who is speaking (when the scene says) and the scene's text, shown literally."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from sim.model import Scene
+from sim.tui.content import safe
+
+
+class SceneView(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Static(id="speaker")
+        yield Static(id="scene-text")
+
+    def show(self, scene: Scene) -> None:
+        speaker = self.query_one("#speaker", Static)
+        speaker.display = bool(scene.speaker)
+        if scene.speaker:
+            speaker.update(Content.assemble(safe(scene.speaker, "bold"), " says:"))
+        self.query_one("#scene-text", Static).update(safe(scene.text.rstrip()))
