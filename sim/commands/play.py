@@ -31,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="session log: a new file, or a folder for it (default: $LEADSIM_HOME/sessions)",
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the scenario whenever the file is saved, keeping your place (simulator)",
+    )
 
 
 def new_seed() -> int:
