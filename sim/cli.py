@@ -23,6 +23,7 @@ COMMANDS = (
     "sim.commands.list",
     "sim.commands.validate",
     "sim.commands.traits",
+    "sim.commands.schema",
     "sim.commands.check",
     "sim.commands.graph",
     "sim.commands.resume",

@@ -1,0 +1,162 @@
+"""The shipped JSON Schema: valid, shipped, true to every scenario, and in step with the loader.
+
+The schema cannot check cross-references or conditions, but on what it can express (unknown
+and required keys, types, allowed words, patterns, ranges) it must give the loader's verdict.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from sim import loader, schema, starter
+from tests.test_cli import leadsim
+from tests.test_lint import expected
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data"
+CLEAN = (DATA / "lint" / "clean.yaml").read_text()
+
+VALIDATOR = jsonschema.Draft202012Validator(schema.load())
+
+# Load errors the schema can express. The others need the whole file (LS021, LS030-LS033:
+# ids that must exist; LS020: condition syntax; LS037: the last route; LS014: YAML readers
+# silently keep the second of two equal keys) or fail before any schema sees a document.
+EXPRESSIBLE = {
+    "LS003", "LS004", "LS010", "LS011", "LS012", "LS013", "LS015", "LS034", "LS035", "LS038",
+    "LS039",
+}  # fmt: skip
+UNPARSEABLE = {"LS001", "LS002"}
+
+
+def schema_errors(text: str) -> list[str]:
+    return [e.message for e in VALIDATOR.iter_errors(yaml.safe_load(text))]
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(schema.load())
+
+
+def test_the_schema_ships_inside_the_package_and_the_command_prints_it() -> None:
+    assert schema.path() == ROOT / "sim" / "scenario.schema.json"
+    out = leadsim("schema")
+    assert out.returncode == 0 and json.loads(out.stdout) == schema.load()
+    assert leadsim("schema", "--path").stdout.strip() == str(schema.path())
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_scenario_passes_the_schema(path: Path) -> None:
+    assert schema_errors(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "path", [DATA / "small.yaml", *sorted((DATA / "lint").glob("*.yaml"))], ids=lambda p: p.stem
+)
+def test_files_the_loader_accepts_pass_the_schema(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert loader.parse_text(text)[0] is not None
+    assert schema_errors(text) == []
+
+
+def test_the_starter_passes_the_schema() -> None:
+    assert schema_errors(starter.text("first-day")) == []
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "broken").glob("*.yaml")), ids=lambda p: p.stem)
+def test_broken_files_fail_the_schema_exactly_when_it_can_tell(path: Path) -> None:
+    (code,) = {c for c, _ in expected(path)}
+    if code in UNPARSEABLE:
+        return  # no document to give the schema
+    errors = schema_errors(path.read_text(encoding="utf-8"))
+    assert bool(errors) == (code in EXPRESSIBLE), (code, errors)
+
+
+# One mistake at a time in a valid file: the loader's code, and the schema must also object.
+MUTATIONS = [
+    ("title: Clean", "title: Clean\nauthr: Me", "LS010"),
+    ("Team trust, start: 50}", "Team trust, start: 50, mx: 9}", "LS010"),
+    ("        style: manager\n", "        style: manager\n        colour: red\n", "LS010"),
+    ("{goto: mixed}", "{goto: mixed, chanse: 0.5}", "LS010"),
+    ("    outcome: mixed", "    outcome: mixed\n    lesson: [x]", "LS010"),
+    ("summary: Both styles are needed for the best ending.\n", "", None),
+    ("title: Clean\n", "", "LS011"),
+    ("  trust: {label: Team trust, start: 50}", "  trust: {label: Team trust}", "LS011"),
+    ("        text: Write the plan yourself.\n", "", "LS011"),
+    ("    title: Both\n", "", "LS011"),
+    ("Team trust, start: 50}", "Team trust, start: high}", "LS012"),
+    ("        style: manager\n", "        style: manager\n        once: sometimes\n", "LS012"),
+    ("title: Clean", "title: [Clean]", "LS012"),
+    ("        next: two\n", "        next: {goto: two}\n", "LS012"),
+    ("chance: 0.5,", "chance: half,", "LS012"),
+    ("    outcome: best", "    outcome: great", "LS013"),
+    ("title: Clean", "title: Clean\nfeedback_mode: loud", "LS013"),
+    ("title: Clean", "title: Clean\nformat: 2", "LS013"),
+    ("    title: Both", "    title: ''", "LS013"),
+    ("scenario: clean", "scenario: Clean", "LS015"),
+    ("  review-late:", "  Review-Late:", "LS015"),
+    ("        effects: {results: +10, trust: -5}\n        next: two",
+     "        effects: {results: 'plenty', trust: -5}\n        next: two", "LS034"),
+    ("        effects: {results: +10, trust: -5}\n        next: two",
+     "        effects: {results: '%+150', trust: -5}\n        next: two", "LS034"),
+    ("        style: manager\n", "        style: manager\n        traits: [bossiness]\n", "LS035"),
+    ("chance: 0.5,", "chance: 0,", "LS038"),
+    ("        style: manager\n", "        style: manager\n        locked: Not yet.\n", "LS039"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "code"), MUTATIONS)
+def test_schema_and_loader_agree_on_each_mistake(old: str, new: str, code: str | None) -> None:
+    assert old in CLEAN
+    text = CLEAN.replace(old, new, 1)
+    scenario, diags = loader.parse_text(text)
+    errors = schema_errors(text)
+    if code is None:
+        assert scenario is not None and errors == []
+    else:
+        assert code in {d.code for d in diags}, [d.format() for d in diags]
+        assert errors, f"the schema accepts what the loader rejects with {code}"
+
+
+VALID_FORMS = [
+    ("flags: [asked]", "flags: asked"),
+    ("set: asked", "set: [asked], clear: other"),
+    ("        style: manager\n", "        style: manager\n        traits: control-influence\n"),
+    ("title: Clean", "title: Clean\nversion: 2.1\nformat: 1\nauthor: Me"),
+    ("{results: +10, trust: -5}", "{results: '%+20', trust: '%-12.5'}"),
+    ("        next: two\n", "        next: [{goto: two}]\n        once: false\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new"), VALID_FORMS)
+def test_schema_and_loader_agree_on_valid_forms(old: str, new: str) -> None:
+    text = CLEAN.replace(old, new, 1)
+    assert text != CLEAN
+    scenario, diags = loader.parse_text(text)
+    assert scenario is not None, [d.format() for d in diags]
+    assert schema_errors(text) == []
+
+
+def keys(definition: dict[str, Any]) -> tuple[set[str], set[str]]:
+    return set(definition["properties"]), set(definition.get("required", []))
+
+
+@pytest.mark.parametrize(
+    ("table", "pointer"),
+    [
+        (loader.TOP_KEYS, ""),
+        (loader.METER_KEYS, "meter"),
+        (loader.SCENE_KEYS, "scene"),
+        (loader.CHOICE_KEYS, "choice"),
+        (loader.ROUTE_KEYS, "route"),
+        (loader.ENDING_KEYS, "ending"),
+    ],
+)
+def test_schema_keys_match_the_loader(table: dict[str, bool], pointer: str) -> None:
+    definition = schema.load()["$defs"][pointer] if pointer else schema.load()
+    assert keys(definition) == (set(table), {k for k, required in table.items() if required})
+    assert definition["additionalProperties"] is False
