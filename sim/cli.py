@@ -23,6 +23,7 @@ COMMANDS = (
     "sim.commands.list",
     "sim.commands.validate",
     "sim.commands.traits",
+    "sim.commands.new",
     "sim.commands.schema",
     "sim.commands.check",
     "sim.commands.graph",
