@@ -35,3 +35,15 @@ def plain(text: str) -> str:
     """``text`` without escape sequences, control characters or bidi overrides (newlines
     and tabs kept; a carriage-return-newline pair becomes a newline)."""
     return _ESCAPES.sub("", text.replace("\r\n", "\n"))
+
+
+# json.dumps escapes C0 controls even with ensure_ascii=False, but leaves these raw.
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text from ``json.dumps(..., ensure_ascii=False)`` with the characters it leaves
+    raw that a terminal would act on (DEL, the C1 controls such as the 8-bit CSI U+009B, the
+    bidi controls) written as ``\\uXXXX`` escapes: the same JSON value, safe to print. Such
+    characters can only occur inside JSON strings, where the escape means the same."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

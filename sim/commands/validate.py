@@ -10,6 +10,7 @@ from pathlib import Path
 from sim import library, lint, loader
 from sim.diagnostics import Diagnostic
 from sim.explore import DEFAULT_LIMIT
+from sim.text import json_safe, plain
 
 NAME = "validate"
 HELP = "check scenario files: every problem as path:line:column: severity: message"
@@ -61,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
             "notes": notes,
             "diagnostics": [d.to_json() for d in found],
         }
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(report, indent=2, ensure_ascii=False)))
     else:
         for d in found:
-            print(d.format())
+            print(plain(d.format()))
         print(
             f"checked {len(files)} file{'s' * (len(files) != 1)}: "
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
