@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--log",
         type=Path,
         metavar="PATH",
-        help="session log: a new file, or a folder for it (default: $LEADSIM_HOME/sessions)",
+        help="session log: a new .jsonl file, or a folder (default: $LEADSIM_HOME/sessions)",
     )
     parser.add_argument(
         "--watch",

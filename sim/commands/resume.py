@@ -203,7 +203,7 @@ def offer_text(
     scenario, and a question before the first scene would swallow one (scripts resume with
     `leadsim resume LOG`). ``--log FILE`` asks for a new log, so it skips the offer too."""
     target = getattr(args, "log", None)
-    if not stdin.isatty() or (target is not None and not Path(target).is_dir()):
+    if not stdin.isatty() or (target is not None and log.names_a_file(Path(target))):
         return None
     found = log.unfinished(
         scenario.id,

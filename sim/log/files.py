@@ -46,6 +46,12 @@ def sessions_dir(home: Path | None = None) -> Path:
     return (home if home is not None else home_dir()) / "sessions"
 
 
+def names_a_file(target: Path) -> bool:
+    """``--log PATH`` names a log file when it ends in ``.jsonl``; anything else is a folder
+    (made if missing), so a mistyped folder never becomes an oddly named file."""
+    return target.suffix == SUFFIX
+
+
 def file_name(scenario_id: str, session_id: str, moment: datetime) -> str:
     """A name that sorts by start time and cannot collide: UTC time, scenario, short uuid."""
     return f"{moment.astimezone(UTC):%Y%m%dT%H%M%S%fZ}-{scenario_id}-{session_id[:8]}{SUFFIX}"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim import __version__
 from sim.engine import Decision, State
-from sim.log.files import file_name, sessions_dir
+from sim.log.files import file_name, names_a_file, sessions_dir
 from sim.log.format import (
     decision_record,
     describe,
@@ -43,8 +43,8 @@ class SessionLog:
     """Writes one session's log as it happens: the :class:`sim.session.Recorder` a play
     session is given.
 
-    ``target`` is a folder to create a new log in (default: :func:`sessions_dir`) or a file
-    path that must not exist yet. ``warn`` receives the one-line warning shown when logging
+    ``target`` is a ``.jsonl`` file that must not exist yet, or a folder to create a new log
+    in (default: :func:`sessions_dir`). ``warn`` receives the one-line warning shown when logging
     stops (default: stderr; the TUI passes its own); :attr:`problem` keeps it.
     """
 
@@ -73,7 +73,7 @@ class SessionLog:
 
     def _create(self, session: Session) -> None:
         target = self.target if self.target is not None else sessions_dir()
-        explicit = self.target is not None and not target.is_dir()
+        explicit = names_a_file(target)
         folder = target.parent if explicit else target
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,71 @@
+"""The replay screen, driven by Pilot: forward, back, and the jump to the debrief."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from sim import loader, log, replay
+from sim.session import Session
+from sim.tui.replay_app import ReplayApp
+
+FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"
+
+
+def shown(app: ReplayApp, widget: str) -> str:
+    content = app.query_one(widget, Static).content
+    return content.plain if isinstance(content, Content) else str(content)
+
+
+def test_stepping_forward_and_back_to_the_debrief(tmp_path: Path) -> None:
+    # The project has no asyncio test plugin: run the Pilot session in its own event loop.
+    asyncio.run(stepping(tmp_path))
+
+
+async def stepping(tmp_path: Path) -> None:
+    scenario = loader.load(FIXTURE)
+    session = Session(scenario, 3, trainee="Ana", recorder=log.SessionLog(tmp_path)).begin()
+    session.choose("plan")
+    session.reflect("they were quiet")
+    session.choose("review")
+    session.rewind(1)
+    session.choose("push")
+    session.choose("ship")
+    recorded = replay.collect(session.recorder.path)  # type: ignore[union-attr, arg-type]
+    messages: list[Message] = []
+    app = ReplayApp(recorded)
+    async with app.run_test(size=(100, 32), message_hook=messages.append) as pilot:
+        # Step 1: the scene text literally (it contains markup-like brackets), every choice.
+        assert "[bold]Not markup[/bold] [@click=app.quit]x[/]" in shown(app, "#scene")
+        choices = shown(app, "#choices").splitlines()
+        assert (
+            choices[0]
+            == "\N{BLACK RIGHT-POINTING TRIANGLE} Hand out a detailed plan.  [MANAGER, chosen]"
+        )
+        assert choices[1:] == ["  Ask the team what they need.", "  Wait and see."]
+        outcome = shown(app, "#outcome")
+        assert "Team trust 50 -> 45 (-5)" in outcome and "Reflection: they were quiet" in outcome
+
+        await pilot.press("right", "right")
+        assert app.position == 2
+        assert "rewound here from decision 2" in shown(app, "#position")
+        assert "Tell them to stay late.  [MANAGER, chosen]" in shown(app, "#choices")
+
+        await pilot.press("left")
+        assert app.position == 1 and "Review the plan together.  [LEADER, chosen]" in shown(
+            app, "#choices"
+        )
+
+        await pilot.press("d")
+        assert app.position == len(recorded.steps) == 4
+        assert shown(app, "#position") == "Ending: Notice"
+        assert shown(app, "#outcome") == "Decisions: 3 manager, 0 leader, 0 neutral"
+
+        await pilot.press("right")  # nothing beyond the debrief
+        assert app.position == 4
+    moves = [(m.position, m.debrief) for m in messages if isinstance(m, ReplayApp.Moved)]
+    assert moves == [(0, False), (1, False), (2, False), (1, False), (4, True)]
