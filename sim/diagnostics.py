@@ -52,7 +52,7 @@ DEEP_CODES: dict[str, str] = {
     "LS130": "a meter no choice ever changes",
     "LS131": "a flag set but never read",
     "LS132": "a flag read but never set",
-    "LS133": "a flag declared but never used",
+    "LS133": "a flag never set or read (only declared, or only cleared)",
     "LS140": "dominant strategy: one style alone reaches the best ending",
     "LS190": "the state space is too large to explore whole; some checks were skipped",
 }

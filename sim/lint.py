@@ -24,7 +24,7 @@ from itertools import pairwise
 from sim import graph
 from sim.diagnostics import Diagnostic, Severity, sort_key
 from sim.explore import DEFAULT_LIMIT, Always, Exploration, Problem, Step, explore
-from sim.model import Scenario, Where
+from sim.model import Choice, Scenario, Style, Where
 
 MAX_LISTED = 6
 """How many scene ids or steps a message lists before saying 'and N more'."""
@@ -105,74 +105,79 @@ class _Lint:
     def routes(self) -> None:
         for scene in self.s.scenes.values():
             for choice in scene.choices:
-                live = {i for i, _ in graph.live_routes(choice)}
-                certain_at = next(
-                    (i for i, r in enumerate(choice.routes) if graph.certain(r)), None
-                )
-                for i, route in enumerate(choice.routes):
-                    if i in live:
-                        continue
-                    self.dead_routes.add((scene.id, choice.id, i))
-                    if graph.never(route.guard):
-                        self.add(
-                            "LS121",
-                            route.where,
-                            f"route {i + 1} of choice {choice.id!r} (to {route.goto!r}) is never "
-                            f"taken: its condition {route.guard.source!r} is always false",  # type: ignore[union-attr]
-                            "fix the condition, or remove the route",
-                        )
-                    else:
-                        before = choice.routes[certain_at]  # type: ignore[index]
-                        if before.guard is not None:
-                            why = f"its 'if' {before.guard.source!r} is always true"
-                        elif before.chance is not None:
-                            why = f"chance {before.chance:g}"
-                        else:
-                            why = "no 'if' and no 'chance'"
-                        self.add(
-                            "LS120",
-                            route.where,
-                            f"route {i + 1} of choice {choice.id!r} (to {route.goto!r}) is never "
-                            f"taken: route {certain_at + 1} before it ({why}) is always "  # type: ignore[operator]
-                            "taken first",
-                            "move the always-taken route to the end of the list, or give it an "
-                            "'if' or a chance below 1",
-                        )
-                pairs = graph.live_routes(choice)
-                for (i, route), (_, after) in pairwise(pairs):
-                    if (
-                        route.chance is not None
-                        and route.guard is None
-                        and graph.certain(after)
-                        and after.goto == route.goto
-                    ):
-                        self.add(
-                            "LS122",
-                            route.where,
-                            f"route {i + 1} of choice {choice.id!r} goes to {route.goto!r} on "
-                            f"a {route.chance:.0%} chance, and the route after it goes there "
-                            "anyway, so the roll decides nothing",
-                            "send the chance route somewhere else, or remove it",
-                        )
+                self._dead_routes(scene.id, choice)
+                self._pointless_chance(choice)
                 if self.x.complete and (scene.id, choice.id) in self.x.choices:
-                    for i, route in enumerate(choice.routes):
-                        key = (scene.id, choice.id, i)
-                        if key in self.dead_routes or key in self.x.routes:
-                            continue
-                        why = (
-                            f"its condition {route.guard.source!r} never holds when the "
-                            "choice is taken"
-                            if route.guard is not None
-                            else "the routes before it always apply first"
-                        )
-                        self.add(
-                            "LS121",
-                            route.where,
-                            f"route {i + 1} of choice {choice.id!r} (to {route.goto!r}) is never "
-                            f"taken: {why}",
-                            "change the condition or the meters that lead here, reorder the "
-                            "routes, or remove this one",
-                        )
+                    self._unused_routes(scene.id, choice)
+
+    def _dead_routes(self, scene: str, choice: Choice) -> None:
+        """Routes the file alone shows are never taken."""
+        live = {i for i, _ in graph.live_routes(choice)}
+        for i, route in enumerate(choice.routes):
+            if i in live:
+                continue
+            self.dead_routes.add((scene, choice.id, i))
+            where = f"route {i + 1} of choice {choice.id!r} (to {route.goto!r}) is never taken"
+            if route.guard is not None and graph.never(route.guard):
+                self.add(
+                    "LS121",
+                    route.where,
+                    f"{where}: its condition {route.guard.source!r} is always false",
+                    "fix the condition, or remove the route",
+                )
+                continue
+            first = next(k for k, r in enumerate(choice.routes) if graph.certain(r))
+            before = choice.routes[first]
+            if before.guard is not None:
+                why = f"its 'if' {before.guard.source!r} is always true"
+            elif before.chance is not None:
+                why = f"chance {before.chance:g}"
+            else:
+                why = "no 'if' and no 'chance'"
+            self.add(
+                "LS120",
+                route.where,
+                f"{where}: route {first + 1} before it ({why}) is always taken first",
+                "move the always-taken route to the end of the list, or give it an 'if' or "
+                "a chance below 1",
+            )
+
+    def _pointless_chance(self, choice: Choice) -> None:
+        """A roll whose two sides go to the same place."""
+        for (i, route), (_, after) in pairwise(graph.live_routes(choice)):
+            if (
+                route.chance is not None
+                and route.guard is None
+                and graph.certain(after)
+                and after.goto == route.goto
+            ):
+                self.add(
+                    "LS122",
+                    route.where,
+                    f"route {i + 1} of choice {choice.id!r} goes to {route.goto!r} on a "
+                    f"{route.chance:.0%} chance, and the route after it goes there anyway, so "
+                    "the roll decides nothing",
+                    "send the chance route somewhere else, or remove it",
+                )
+
+    def _unused_routes(self, scene: str, choice: Choice) -> None:
+        """Routes of a choice that is taken, which no reachable state follows."""
+        for i, route in enumerate(choice.routes):
+            key = (scene, choice.id, i)
+            if key in self.dead_routes or key in self.x.routes:
+                continue
+            why = (
+                f"its condition {route.guard.source!r} never holds when the choice is taken"
+                if route.guard is not None
+                else "the routes before it always apply first"
+            )
+            self.add(
+                "LS121",
+                route.where,
+                f"route {i + 1} of choice {choice.id!r} (to {route.goto!r}) is never taken: {why}",
+                "change the condition or the meters that lead here, reorder the routes, or "
+                "remove this one",
+            )
 
     def unreached(self) -> None:
         missed = [
@@ -198,17 +203,13 @@ class _Lint:
             if eid in self.reachable and (not self.x.complete or eid in self.x.endings):
                 continue
             if eid not in self.reachable:
-                why, hint = (
-                    "no route leads to it from the start",
-                    ("add a route that goes to it, or remove the ending"),
-                )
+                why = "no route leads to it from the start"
+                hint = "add a route that goes to it, or remove the ending"
             else:
-                why, hint = (
-                    "the conditions of the routes to it never hold",
-                    (
-                        "check the meter ranges those conditions need against what the choices "
-                        "can reach (`leadsim check` shows them)"
-                    ),
+                why = "the conditions of the routes to it never hold"
+                hint = (
+                    "check the meter ranges those conditions need against what the choices "
+                    "can reach (`leadsim check` shows them)"
                 )
             self.add("LS102", ending.where, f"ending {eid!r} can never be reached: {why}", hint)
 
@@ -334,29 +335,30 @@ class _Lint:
                     "nothing",
                     f"use it in an 'if' (e.g. 'if: \"{flag}\"'), or stop setting it",
                 )
-            elif flag not in set_at and (flag in read or flag in cleared_at):
-                at = read.get(flag) or cleared_at.get(flag)
+            elif flag in read and flag not in set_at:
                 self.add(
                     "LS132",
-                    at,
+                    read[flag],
                     f"flag {flag!r} is read but no choice sets it, so it is always false",
                     f"add 'set: [{flag}]' to the effects of the choice that should set it",
                 )
             elif flag not in set_at and flag not in read:
+                cleared = " (only cleared)" if flag in cleared_at else ""
                 self.add(
                     "LS133",
-                    self.s.where,
-                    f"flag {flag!r} is declared in 'flags:' but never set or read",
-                    "remove it from 'flags:', or set it in a choice's effects and read it in "
-                    "an 'if'",
+                    cleared_at.get(flag) or self.s.where,
+                    f"flag {flag!r} is never set or read{cleared}, so it does nothing",
+                    "remove it (from 'flags:' and any 'clear:'), or set it in a choice's "
+                    "effects and read it in an 'if'",
                 )
 
     def dominant(self) -> None:
         best = [e for e in self.s.endings.values() if e.outcome == "best"]
         if not best:
             return
-        for style in ("manager", "leader"):
-            run = explore(self.s, self.limit, persona=Always(style))  # type: ignore[arg-type]
+        styles: tuple[Style, ...] = ("manager", "leader")  # the two the scenario teaches
+        for style in styles:
+            run = explore(self.s, self.limit, persona=Always(style))
             won = [e for e in best if e.id in run.endings]
             if not won:
                 continue

@@ -197,6 +197,10 @@ def _span(pair: list[Any]) -> str:
     return str(low) if low == high else f"{low}..{high_text}"
 
 
+def _share(part: float) -> str:
+    return f"{part:.0%}" if part >= 0.01 else f"{part:.1%}"  # a rare ending is not 0%
+
+
 def _ratio(pair: list[int]) -> str:
     return f"{pair[0]}/{pair[1]}"
 
@@ -250,7 +254,7 @@ def print_report(scenario: Scenario, report: dict[str, Any], out: TextIO) -> Non
     say("Personas:")
     for b in report["personas"]:
         if b["name"] == "random":
-            shares = ", ".join(f"{e} {s:.0%}" for e, s in b["share"].items()) or "no ending"
+            shares = ", ".join(f"{e} {_share(s)}" for e, s in b["share"].items()) or "no ending"
             say(f"  {'random':<15} {shares} ({playtest.RANDOM_PERSONA_RUNS} uniform runs)")
         else:
             ends = ", ".join(b["endings"]) or "no ending"
