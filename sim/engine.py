@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from sim.model import Choice, Effects, Route, Scenario, Style
+from sim.model import Choice, Effects, Route, Scenario, Scene, Style
 
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -131,9 +131,13 @@ def facts(scenario: Scenario, state: State) -> _Facts:
 
 
 def _visit(visits: tuple[tuple[str, int], ...], scene: str) -> tuple[tuple[str, int], ...]:
-    counts = dict(visits)
-    counts[scene] = counts.get(scene, 0) + 1
-    return tuple(sorted(counts.items()))
+    # One pass over the (sorted) counts instead of a dict and a sort: this runs every step.
+    for i, (name, count) in enumerate(visits):
+        if name == scene:
+            return (*visits[:i], (name, count + 1), *visits[i + 1 :])
+        if name > scene:
+            return (*visits[:i], (scene, 1), *visits[i:])
+    return (*visits, (scene, 1))
 
 
 def start(scenario: Scenario, seed: int) -> State:
@@ -168,8 +172,41 @@ def choices(scenario: Scenario, state: State) -> tuple[Offer, ...]:
 
 
 def available(scenario: Scenario, state: State) -> tuple[Choice, ...]:
-    """The choices the trainee can actually take now."""
-    return tuple(o.choice for o in choices(scenario, state) if o.available)
+    """The choices the trainee can actually take now (the available ones of :func:`choices`,
+    computed without building an :class:`Offer` for each)."""
+    if state.ending is not None:
+        return ()
+    scene = scenario.scenes[state.scene]
+    f = None
+    out = []
+    for choice in scene.choices:
+        if choice.once and f"{scene.id}/{choice.id}" in state.taken:
+            continue
+        if choice.guard is not None:
+            f = f or _Facts(scenario, state)
+            if not choice.guard.test(f):
+                continue
+        out.append(choice)
+    return tuple(out)
+
+
+def _offered(scenario: Scenario, state: State, scene: Scene, choice_id: str) -> Choice | None:
+    """The choice :func:`choose` may take: the first *shown* choice with that id, if it is
+    available (what ``choices()`` would offer), else None."""
+    f = None
+    for choice in scene.choices:
+        if choice.id != choice_id:
+            continue
+        if choice.once and f"{scene.id}/{choice.id}" in state.taken:
+            continue  # hidden
+        if choice.guard is None:
+            return choice
+        f = f or _Facts(scenario, state)
+        if choice.guard.test(f):
+            return choice
+        if choice.locked is not None:
+            return None  # shown, but locked
+    return None
 
 
 def is_over(state: State) -> bool:
@@ -256,19 +293,32 @@ def choose(scenario: Scenario, state: State, choice_id: str) -> State:
     if state.ending is not None:
         raise SessionOver(f"the session already ended at {state.ending!r}")
     scene = scenario.scenes[state.scene]
-    offer = next((o for o in choices(scenario, state) if o.choice.id == choice_id), None)
-    if offer is None or not offer.available:
+    choice = _offered(scenario, state, scene, choice_id)
+    if choice is None:
         known = scene.choice(choice_id) is not None
         why = "is not available now" if known else "does not exist in this scene"
         raise ChoiceNotOffered(f"choice {choice_id!r} {why} (scene {scene.id!r})")
-    choice = offer.choice
     effects = choice.effects
     after = apply_effects(scenario, state.meters, effects)
     flags = (
         (state.flags | effects.set) - effects.clear if effects.set or effects.clear else state.flags
     )
     taken = state.taken | {f"{scene.id}/{choice.id}"} if choice.once else state.taken
-    moved = attrs.evolve(state, meters=after, flags=flags, taken=taken)
+    # States are built with their constructor, not attrs.evolve: evolve introspects every
+    # field on every call, and this is the engine's hot path (three evolves were 35% of a
+    # random playthrough).
+    moved = State(
+        scene=state.scene,
+        meters=after,
+        flags=flags,
+        visits=state.visits,
+        taken=taken,
+        rng=state.rng,
+        step=state.step,
+        ending=None,
+        tally=state.tally,
+        last=state.last,
+    )
     goto, rng = _route(scenario, moved, choice)
     tally = list(state.tally)
     tally[_STYLE_SLOT[choice.style]] += 1
@@ -284,8 +334,19 @@ def choose(scenario: Scenario, state: State, choice_id: str) -> State:
         flags_cleared=effects.clear & state.flags,
         goto=goto,
     )
-    moved = attrs.evolve(moved, rng=rng, step=state.step + 1, tally=tuple(tally), last=decision)
-    return enter(scenario, moved, goto)
+    ending = goto if goto in scenario.endings else None
+    return State(
+        scene=goto,
+        meters=after,
+        flags=flags,
+        visits=state.visits if ending is not None else _visit(state.visits, goto),
+        taken=taken,
+        rng=rng,
+        step=state.step + 1,
+        ending=ending,
+        tally=(tally[0], tally[1], tally[2]),
+        last=decision,
+    )
 
 
 def outcomes(scenario: Scenario, state: State, choice_id: str) -> list[tuple[State, float]]:
