@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -745,6 +745,24 @@ def _depth_ok(root: Node) -> bool:
     return True
 
 
+def _read_bounded(f: BinaryIO, size_on_disk: int) -> bytes:
+    """The file's bytes, at most one more than :data:`MAX_FILE_BYTES` (so a larger file is
+    noticed). Asks for the size on disk first, then more in growing steps for a file that
+    grew or a device that reports no size: one ``read(MAX_FILE_BYTES + 1)`` allocates the
+    whole 64 MiB buffer even for a 4 KB file."""
+    limit = MAX_FILE_BYTES + 1
+    first = f.read(min(size_on_disk + 1, limit))
+    if len(first) <= size_on_disk:
+        return first  # the usual case: the whole file in one read
+    data = bytearray(first)  # grows in place, so the peak stays near the limit
+    while len(data) < limit:
+        more = f.read(min(max(len(data), 1 << 16), limit - len(data)))
+        if not more:
+            break
+        data += more
+    return bytes(data) if len(data) < limit else data  # type: ignore[return-value]
+
+
 def _read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnostic]]:
     def fail(message: str, hint: str) -> tuple[None, bytes, list[Diagnostic]]:
         return None, b"", [Diagnostic("LS001", "error", message, hint, shown)]
@@ -758,8 +776,9 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnost
         with path.open("rb") as f:
             # Refuse a huge (or sparse) file by its size, without reading it; the bounded read
             # still guards files whose size is not known ahead, such as /dev/zero or a pipe.
-            too_big = os.fstat(f.fileno()).st_size > MAX_FILE_BYTES
-            data = b"" if too_big else f.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(f.fileno()).st_size
+            too_big = size > MAX_FILE_BYTES
+            data = b"" if too_big else _read_bounded(f, size)
     except FileNotFoundError:
         return fail(
             "no such file",
