@@ -134,6 +134,13 @@ class TextPlay:
         self.intro()
         while not s.over:
             numbered = self.scene()
+            if not numbered:
+                self.say()
+                self.say(
+                    "No choice can be taken here, so the scenario is stuck. "
+                    f"Tell its author; `leadsim validate {s.scenario.path}` finds such places."
+                )
+                return 1
             answer = self.pick(numbered)
             if answer is None:
                 self.say()

@@ -60,18 +60,18 @@ def test_text_mode_plays_to_an_ending() -> None:
     assert out.stderr == ""
 
 
-def test_text_mode_shows_locked_choice_with_reason() -> None:
-    # assign drops trust to 40; at Tuesday, Anna's choice is locked with its reason.
-    out = leadsim("play", SMALL, "--text", "--seed", "1", stdin="1\n\n")
-    assert (
-        "-. Ask Anna, who knows the supplier, what would help. (locked: Anna has not" in out.stdout
-    )
+def test_text_mode_shows_locked_choice_with_reason(tmp_path: Path) -> None:
+    low_trust = tmp_path / "low.yaml"
+    low_trust.write_text((DATA / "small.yaml").read_text().replace("start: 50", "start: 20"))
+    out = leadsim("play", str(low_trust), "--text", "--seed", "1", stdin="q\n")
+    assert "  -. Call a huddle and ask for ideas. (locked: Nobody talks when trust is" in out.stdout
+    assert "  2. Wait for the customer" in out.stdout  # locked choices take no number
 
 
 def test_text_mode_rejects_bad_input_and_stops_cleanly() -> None:
     out = leadsim("play", SMALL, "--text", "--seed", "1", stdin="7\nabc\nq\n")
     assert out.returncode == 0
-    assert out.stdout.count("Please type a number from 1 to 2") == 2
+    assert out.stdout.count("Please type a number from 1 to 3") == 2
     assert "Stopped at decision 1" in out.stdout
 
 
@@ -124,9 +124,9 @@ def test_unknown_scenario_name_lists_what_exists() -> None:
 
 
 def test_validate_exit_codes_and_formats(tmp_path: Path) -> None:
-    good = leadsim("validate", SMALL)
+    good = leadsim("validate", "--strict", SMALL)
     assert good.returncode == 0 and good.stdout == ""
-    assert "0 errors" in good.stderr
+    assert "0 errors, 0 warnings" in good.stderr
     broken = tmp_path / "b.yaml"
     broken.write_text(BASE.replace("start: one", "start: zero"))
     bad = leadsim("validate", SMALL, str(broken))
@@ -153,7 +153,9 @@ def test_list_shows_shipped_and_extra_folder(tmp_path: Path) -> None:
     out = leadsim("list", "--dir", str(tmp_path))
     assert out.returncode == 0
     assert re.search(r"^demo +Demo  \(1 scene, 1 ending\)$", out.stdout, re.M)
-    assert re.search(r"^zz-broken +BROKEN: .*zz-broken.yaml:\d+:\d+: error: YAML syntax", out.stdout, re.M)
+    assert re.search(
+        r"^zz-broken +BROKEN: .*zz-broken.yaml:\d+:\d+: error: YAML syntax", out.stdout, re.M
+    )
     rows = json.loads(leadsim("list", "--dir", str(tmp_path), "--format", "json").stdout)
     assert {"demo", "zz-broken"} <= {r["id"] for r in rows}
 
@@ -161,3 +163,13 @@ def test_list_shows_shipped_and_extra_folder(tmp_path: Path) -> None:
 def test_traits_lists_nineteen_pairs() -> None:
     out = leadsim("traits").stdout.strip().splitlines()
     assert len(out) == 19 and out[0].startswith("control-influence")
+
+
+def test_text_mode_reports_a_softlock_instead_of_asking_for_1_to_0(tmp_path: Path) -> None:
+    stuck = tmp_path / "stuck.yaml"
+    stuck.write_text(
+        BASE.replace("        style: leader", "        style: leader\n        if: trust > 90")
+    )
+    out = leadsim("play", str(stuck), "--text", "--seed", "1")
+    assert out.returncode == 1
+    assert "the scenario is stuck" in out.stdout and "Choose 1-0" not in out.stdout

@@ -65,7 +65,7 @@ def test_guard_hides_and_locked_shows_with_reason(small: Scenario) -> None:
     huddle = next(o for o in offers if o.choice.id == "huddle")
     assert not huddle.available
     assert huddle.reason == "Nobody talks when trust is this low."
-    assert ids(small, low) == ["assign"]
+    assert ids(small, low) == ["assign", "wait"]
     with pytest.raises(ChoiceNotOffered, match="not available"):
         engine.choose(small, low, "huddle")
 
@@ -126,15 +126,26 @@ def test_visited_changes_the_ending(small: Scenario) -> None:
     assert plain.ending == "shipped-tired"
 
 
-def test_best_ending_needs_both_meters(small: Scenario) -> None:
+def test_best_ending_needs_both_styles(small: Scenario) -> None:
+    mixed = engine.run(small, 1, ["assign", "ask-anna", "back-to-work"])
+    assert engine.meters_by_name(small, mixed.meters) == {"trust": 50, "results": 60}
+    assert mixed.ending == "shipped-and-stronger"
     seed = next(
         s
         for s in range(100)
         if engine.choose(small, engine.start(small, s), "huddle").scene == "tuesday"
     )
-    state = engine.run(small, seed, ["huddle", "ask-anna", "chat", "back-to-work"])
-    assert engine.meters_by_name(small, state.meters) == {"trust": 68, "results": 45}
-    assert state.ending == "shipped-tired"  # trust alone is not enough
+    kind = engine.run(small, seed, ["huddle", "ask-anna", "chat", "back-to-work"])
+    assert engine.meters_by_name(small, kind.meters) == {"trust": 73, "results": 45}
+    assert kind.ending == "shipped-tired"  # trust alone is not enough
+
+
+def test_once_choice_in_a_loop_back(small: Scenario) -> None:
+    state = engine.choose(small, engine.start(small, 1), "wait")
+    assert state.scene == "monday" and state.visits_to("monday") == 2
+    assert engine.meters_by_name(small, state.meters)["results"] == 25
+    assert ids(small, state) == ["assign", "huddle"]
+    assert engine.choose(small, state, "huddle").scene == "slip"  # results < 30 now
 
 
 def test_choosing_after_the_end_is_refused(small: Scenario) -> None:
