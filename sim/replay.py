@@ -123,6 +123,8 @@ class Step:
 
 def meter_difference(recorded: dict[str, int], now: dict[str, int]) -> str | None:
     """'trust is 45 now, 40 in the log; ...' or None when they agree."""
+    if recorded == now:
+        return None
     parts = []
     for name in sorted(set(recorded) | set(now), key=lambda n: (n not in now, n)):
         if name not in now:
@@ -137,15 +139,18 @@ def meter_difference(recorded: dict[str, int], now: dict[str, int]) -> str | Non
 class Walker:
     """Feeds a log's records, in order, through the engine.
 
-    Keeps the engine's current state and the states at ``keep`` steps (the rewind targets;
-    None keeps every state). The first divergence of each kind is kept in
+    Keeps the engine's current state and the states at ``keep`` steps (rewind targets, each
+    with the line of the last rewind to it, from :meth:`LogFile.rewind_targets`; None keeps
+    every state). The first divergence of each kind is kept in
     :attr:`divergences` and every one is counted in :attr:`counts`. A log that contradicts
     itself (a step out of order) raises :class:`LogError`."""
 
-    def __init__(self, located: Located, header: Header, source: Path | str, keep: set[int] | None):
+    def __init__(
+        self, located: Located, header: Header, source: Path | str, keep: dict[int, int] | None
+    ):
         self.scenario = located.scenario
         self.source = source
-        self.keep = keep
+        self.keep = dict(keep) if keep is not None else None
         self.state = engine.start(self.scenario, header.seed)
         self.saved: dict[int, State] = {0: self.state}
         self.following = True
@@ -175,6 +180,9 @@ class Walker:
             for step in [s for s in self.saved if s > record.to_step]:
                 del self.saved[step]
             saved = self.saved.get(record.to_step)
+            if self.keep is not None and self.keep.get(record.to_step) == record.line:
+                del self.keep[record.to_step]  # no later rewind comes back here
+                self.saved.pop(record.to_step, None)
             self.following = saved is not None
             if saved is not None:
                 self.state = saved

@@ -107,7 +107,7 @@ def test_the_reader_gives_back_typed_records(scenario: Scenario, tmp_path: Path)
     assert isinstance(records[2], ReflectionRecord) and records[2].line == 3
     assert isinstance(records[4], RewindRecord) and records[4].to_step == 1
     assert isinstance(records[7], EndRecord) and records[7].ending == "quit"
-    assert reader.rewind_targets() == {1}
+    assert reader.rewind_targets() == {1: 5}  # step 1, last rewound to on line 5
 
 
 def test_logs_go_to_leadsim_home_under_sortable_unique_names(

@@ -170,6 +170,19 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+# Each type's fields as (name, check, required), worked out once rather than per line.
+_SPECS: dict[str, tuple[type[Record], tuple[tuple[str, Callable[[Any], bool], bool], ...]]] = {
+    kind: (
+        cls,
+        tuple(
+            (f.name, _CHECKS[str(f.type)], f.default is attrs.NOTHING)
+            for f in attrs.fields(cls)[1:]
+        ),
+    )
+    for kind, cls in TYPES.items()
+}
+
+
 def parse_record(raw: bytes, line: int) -> Record:
     """One line as a record; raises ValueError saying what is wrong with it."""
     try:
@@ -179,19 +192,20 @@ def parse_record(raw: bytes, line: int) -> Record:
     if not isinstance(data, dict):
         raise ValueError("a log line is a JSON object")
     kind = data.get("type")
-    cls = TYPES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
+    spec = _SPECS.get(kind) if isinstance(kind, str) else None
+    if spec is None:
         raise ValueError(f"unknown line type {kind!r}")
+    cls, fields = spec
     values: dict[str, Any] = {"line": line}
-    for field in attrs.fields(cls)[1:]:
-        if field.name not in data:
-            if field.default is attrs.NOTHING:
-                raise ValueError(f"the {kind} line lacks {field.name!r}")
+    for name, check, required in fields:
+        if name not in data:
+            if required:
+                raise ValueError(f"the {kind} line lacks {name!r}")
             continue
-        value = data[field.name]
-        if not _CHECKS[str(field.type)](value):
-            raise ValueError(f"the {kind} line's {field.name!r} has the wrong type")
-        values[field.name] = tuple(value) if isinstance(value, list) else value
+        value = data[name]
+        if not check(value):
+            raise ValueError(f"the {kind} line's {name!r} has the wrong type")
+        values[name] = tuple(value) if type(value) is list else value
     return cls(**values)
 
 

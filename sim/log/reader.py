@@ -131,19 +131,20 @@ class LogFile:
             return False
         return isinstance(record, ResumeRecord) and record.cut_line == number
 
-    def rewind_targets(self) -> set[int]:
-        """The steps any rewind goes back to: a quick pass that lets a replay keep only those
-        states instead of every state (so replaying stays flat in memory)."""
-        targets = set()
+    def rewind_targets(self) -> dict[int, int]:
+        """Each step some rewind goes back to, with the line of the last such rewind: a quick
+        pass that lets a replay keep only the states it will need again, and only until
+        then (so replaying stays flat in memory)."""
+        targets: dict[int, int] = {}
         try:
-            for _, raw, _complete in self._raw_lines():
+            for number, raw, _complete in self._raw_lines():
                 if b'"rewind"' in raw:
                     try:
-                        record = parse_record(raw, 0)
+                        record = parse_record(raw, number)
                     except ValueError:
                         continue
                     if isinstance(record, RewindRecord):
-                        targets.add(record.to_step)
+                        targets[record.to_step] = number
         except (LogError, OSError):
             pass
         return targets
