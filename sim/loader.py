@@ -730,19 +730,23 @@ def _offset(node: Node, offset: int) -> Where:
 
 
 def _depth_ok(root: Node) -> bool:
+    """Whether no node sits deeper than :data:`MAX_DEPTH` (the root at depth 1), each shared
+    node counted where the walk first meets it. Only collections are stacked: a scalar's
+    depth is known from its parent's, and most nodes are scalars."""
     stack: list[tuple[Node, int]] = [(root, 1)]
     seen: set[int] = set()
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return False
-        if id(node) in seen or isinstance(node, ScalarNode):
+        if id(node) in seen or isinstance(node, ScalarNode) or not node.value:
             continue
         seen.add(id(node))
+        if depth >= MAX_DEPTH:
+            return False  # its entries sit deeper than the limit
         children = (
-            node.value if isinstance(node, SequenceNode) else [v for kv in node.value for v in kv]
+            node.value if isinstance(node, SequenceNode) else [c for kv in node.value for c in kv]
         )
-        stack.extend((child, depth + 1) for child in children)
+        deeper = depth + 1
+        stack.extend([(c, deeper) for c in children if not isinstance(c, ScalarNode)])
     return True
 
 
