@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import attrs
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sim.session import Session
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Options:
     """What the command line (or a test) asks of the simulator."""
 
@@ -482,7 +482,7 @@ def run_app(
     if session is not None:
         # `leadsim resume LOG` passes the log it continues as args.log; new sessions started
         # from the library go to the default folder.
-        options = attrs.evolve(options, log=None)
+        options = replace(options, log=None)
     try:
         app = build_app(options, scenario_path, session)
     except ScenarioError as e:

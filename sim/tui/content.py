@@ -12,11 +12,17 @@ coloured thing also carries a word, so nothing is told by colour alone.
 
 from __future__ import annotations
 
+import itertools
+import re
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
-from sim.engine import Decision
-from sim.model import Scenario, Style
 from sim.text import plain
+
+if TYPE_CHECKING:
+    from sim.engine import Decision
+    from sim.model import Scenario, Style
 
 STYLE_WORD: dict[str, str] = {"manager": "MANAGER", "leader": "LEADER", "neutral": "NEUTRAL"}
 STYLE_COLOUR: dict[str, str] = {
@@ -35,6 +41,30 @@ MINUS = "\N{MINUS SIGN}"
 def safe(text: str | None, style: str = "") -> Content:
     """File text as literal, optionally styled, content."""
     return Content.styled(plain(text or ""), style)
+
+
+_LIST_ITEM = re.compile(r"\s|[-*>\N{BULLET}]\s|\d+[.)]\s")
+
+
+def prose(text: str | None) -> str:
+    """Plain ``text`` with its paragraphs re-flowed to the screen's width.
+
+    Authors hard-wrap scene text at their editor's width (YAML ``|`` blocks keep the breaks);
+    shown as is, that width fights the terminal's and leaves ragged half-lines. So a line
+    break inside a paragraph becomes a space, except where the author plainly meant it:
+    before a list item or an indented line, and after a line much shorter than its
+    neighbours (a salutation, a line of verse). Blank lines still separate paragraphs.
+    """
+    paragraphs = []
+    for block in re.split(r"\n[ \t]*\n", plain(text or "").strip("\n")):
+        lines = block.split("\n")
+        widest = max(len(line) for line in lines)
+        out = lines[0]
+        for before, line in itertools.pairwise(lines):
+            keep = _LIST_ITEM.match(line) or len(before.rstrip()) < 0.6 * widest
+            out += ("\n" if keep else " ") + (line if keep else line.lstrip())
+        paragraphs.append(out.rstrip())
+    return "\n\n".join(paragraphs)
 
 
 def signed(delta: int) -> str:
@@ -80,4 +110,4 @@ def choice_text(scenario: Scenario, decision: Decision) -> str:
 def feedback_text(scenario: Scenario, decision: Decision) -> str:
     scene = scenario.scenes.get(decision.scene)
     choice = scene.choice(decision.choice) if scene else None
-    return plain(choice.feedback) if choice else ""
+    return prose(choice.feedback) if choice else ""

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from sim.model import Scenario
+if TYPE_CHECKING:  # the app imports this module at start-up; keep it light
+    from sim.model import Scenario
 
 
 @dataclass

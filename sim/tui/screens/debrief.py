@@ -14,14 +14,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sim.engine import tally_by_style
 from sim.session import Session
 from sim.text import plain
 from sim.textplay import trait_lean
-from sim.tui.content import safe
+from sim.tui.content import prose, safe
 from sim.tui.messages import BackToLibrary, PlayAgain
+from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.meters import MetersPanel
 from sim.tui.widgets.review import StyleBalance, Timeline, branch_summary
 from sim.tui.widgets.titlebar import TitleBar
@@ -73,7 +74,7 @@ class DebriefScreen(Screen[None]):
                         ),
                         id="assessment",
                     )
-                yield Static(safe(ending.text.rstrip()), id="ending-text")
+                yield Static(Content(prose(ending.text)), id="ending-text")
                 yield heading("Final meters (change since the start)")
                 meters = MetersPanel(sc.meters, id="final-meters")
                 yield meters
@@ -105,7 +106,7 @@ class DebriefScreen(Screen[None]):
                     for i, branch in enumerate(s.branches, 1):
                         yield Static(branch_summary(sc, i, branch), classes="branch")
                 yield Static(self._actions(), id="debrief-actions")
-        yield Footer()
+        yield KeyBar()
 
     def _actions(self) -> Content:
         parts: list[Content | str] = [Content.assemble(("p", "bold"), " play again")]

@@ -10,29 +10,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.library import Entry
 from sim.text import plain
 from sim.tui.content import safe
 from sim.tui.messages import ScenarioPicked
-from sim.tui.outline import length
 from sim.tui.widgets.hanging import Hanging
+from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.titlebar import TitleBar
+
+if TYPE_CHECKING:  # the worker imports the loader; the first paint need not wait for it
+    from sim.library import Entry
 
 WARNING = "\N{WARNING SIGN} "
 
 
 def describe(entry: Entry) -> Hanging:
     """An entry as a list row: title, facts and summary, or the file name and its error."""
+    from sim.tui.outline import length
+
     s = entry.scenario
     if s is None:
         body = Content("\n").join(
@@ -73,6 +77,17 @@ def first_problem(entry: Entry) -> str:
     return f"line {d.line}, column {d.column}: {d.message}{hint} [{d.code}]{also}"
 
 
+def shelf_order(entry: Entry) -> tuple[bool, str]:
+    if entry.scenario is None:
+        return (True, entry.path.name)
+    title = plain(entry.scenario.title).lower()
+    for article in ("the ", "a ", "an "):
+        if title.startswith(article):
+            title = title[len(article) :]
+            break
+    return (False, title)
+
+
 def matches(entry: Entry, words: Sequence[str]) -> bool:
     s = entry.scenario
     haystack = " ".join(
@@ -101,12 +116,12 @@ class LibraryScreen(Screen[None]):
         yield Input(placeholder="Type to filter scenarios; Enter starts one", id="filter")
         yield OptionList(id="scenarios", markup=False)
         yield Static(id="library-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#library-status", Static).update("Reading scenarios\N{HORIZONTAL ELLIPSIS}")
         self.query_one("#filter", Input).focus()
-        self.load()
+        self.call_after_refresh(self.load)  # paint the screen first, then read the files
 
     @work(thread=True, exclusive=True, group="library")
     def load(self) -> None:
@@ -116,14 +131,9 @@ class LibraryScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, entries)
 
     def _loaded(self, entries: list[Entry]) -> None:
-        # Playable scenarios first, by title; broken files after them, by name.
-        self.entries = sorted(
-            entries,
-            key=lambda e: (
-                e.scenario is None,
-                plain(e.scenario.title).lower() if e.scenario else e.path.name,
-            ),
-        )
+        # Playable scenarios first, by title as a reader files them ("The Check-in" under
+        # C); broken files after them, by name.
+        self.entries = sorted(entries, key=shelf_order)
         self.refilter()
 
     def refilter(self) -> None:

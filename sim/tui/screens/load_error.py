@@ -14,10 +14,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sim.diagnostics import Diagnostic
 from sim.tui.content import safe
+from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.titlebar import TitleBar
 
 SHOWN = 12
@@ -83,7 +84,7 @@ class WaitingScreen(Screen[None]):
                 id="waiting-intro",
             )
             yield Static(problems(self.diagnostics), id="load-error-problems")
-        yield Footer()
+        yield KeyBar()
 
     def show(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = list(diagnostics)

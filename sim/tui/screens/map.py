@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sim.session import Session
@@ -22,6 +22,7 @@ from sim.text import plain
 from sim.tui.content import safe
 from sim.tui.outline import reading_order, targets
 from sim.tui.widgets.hanging import Hanging
+from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.titlebar import TitleBar
 
 HERE = "\N{BLACK RIGHT-POINTING TRIANGLE} "
@@ -91,7 +92,7 @@ class MapScreen(Screen[None]):
         info = f"map  \N{MIDDLE DOT}  visited {visited} of {len(s.scenario.scenes)} scenes"
         yield TitleBar(safe(s.scenario.title, "bold"), info)
         yield OptionList(*map_options(s), markup=False, id="map")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         listing = self.query_one("#map", OptionList)

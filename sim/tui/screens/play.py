@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sim.engine import ChoiceNotOffered, Decision
 from sim.session import Session
@@ -23,6 +23,7 @@ from sim.tui.content import safe
 from sim.tui.messages import BackToLibrary, ChoicePicked, FeedbackDone, PlayFinished
 from sim.tui.widgets.choices import ChoiceList
 from sim.tui.widgets.feedback import FeedbackPanel
+from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.meters import MetersPanel
 from sim.tui.widgets.scene import SceneView
 from sim.tui.widgets.titlebar import TitleBar
@@ -31,6 +32,7 @@ Phase = Literal["choosing", "feedback"]
 
 
 class PlayScreen(Screen[None]):
+    AUTO_FOCUS = ""  # show_scene focuses the choices without scrolling past the scene
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -57,7 +59,7 @@ class PlayScreen(Screen[None]):
                 yield Static(id="prompt")
                 yield ChoiceList(id="choices")
                 yield FeedbackPanel(id="feedback")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_scene()
@@ -94,7 +96,7 @@ class PlayScreen(Screen[None]):
         choices = self.query_one(ChoiceList)
         choices.display = True
         choices.show(s.offers())
-        choices.focus()
+        choices.focus(scroll_visible=False)  # read the scene from its top
         self.query_one("#play-main", VerticalScroll).scroll_home(animate=False)
 
     def show_feedback(self, decision: Decision) -> None:

@@ -54,9 +54,7 @@ class ChoiceList(OptionList):
                     )
                 )
         self.set_options(options)
-        self.highlighted = 0 if self.numbered else None
-        if self.numbered:
-            self.highlighted = self.get_option_index(self.numbered[0])
+        self.highlighted = self.get_option_index(self.numbered[0]) if self.numbered else None
 
     def pick(self, number: int) -> bool:
         """Pick the ``number``-th available choice (1-based); False if there is none."""
@@ -70,9 +68,32 @@ class ChoiceList(OptionList):
         if event.option.id is not None and not event.option.disabled:
             self.post_message(ChoicePicked(event.option.id))
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        # The list grows to fit its choices inside the play area's scroll; keep the
-        # highlighted choice in view there, as a list with its own scrollbar would.
+    # The list grows to fit its choices inside the play area's scroll, so moving the cursor
+    # must bring the highlighted choice into view there (a list with its own scrollbar would
+    # scroll itself). Only the trainee's moves scroll: showing a new scene starts at its top.
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self.call_after_refresh(self._reveal)
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self.call_after_refresh(self._reveal)
+
+    def action_first(self) -> None:
+        super().action_first()
+        self.call_after_refresh(self._reveal)
+
+    def action_last(self) -> None:
+        super().action_last()
+        self.call_after_refresh(self._reveal)
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self.call_after_refresh(self._reveal)
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
         self.call_after_refresh(self._reveal)
 
     def _reveal(self) -> None:

@@ -37,10 +37,8 @@ class FeedbackPanel(Vertical, can_focus=True):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(id="fb-choice")
-        yield Static(id="fb-style")
-        yield Static(id="fb-note")
-        yield Static(id="fb-changes")
+        # One Static for everything but the question: fewer widgets to lay out per decision.
+        yield Static(id="fb-body")
         yield Static(id="fb-question")
         yield Input(
             placeholder="Your answer (or just press Enter to skip)",
@@ -56,25 +54,22 @@ class FeedbackPanel(Vertical, can_focus=True):
         """Fill the panel for ``decision``; ``last`` says the next screen is the debrief."""
         coach = mode == "coach"
         self.border_title = "You chose"
-        self.query_one("#fb-choice", Static).update(safe(choice_text(scenario, decision)))
-        style = self.query_one("#fb-style", Static)
-        style.display = coach
+        lines = [safe(choice_text(scenario, decision), "bold")]
         if coach:
-            style.update(
+            lines.append(
                 Content.assemble(
                     style_badge(decision.style), "  ", (STYLE_MEANING[decision.style], "italic")
                 )
             )
-        note = self.query_one("#fb-note", Static)
-        text = feedback_text(scenario, decision) if coach else ""
-        note.display = bool(text)
-        note.update(safe(text))
-        self.query_one("#fb-changes", Static).update(
-            Content.assemble(("Changes: ", "bold"), changes(scenario, decision))
-        )
+            note = feedback_text(scenario, decision)
+            if note:
+                lines.append(Content(note))
+        lines += [Content(""), Content.assemble(("Changes: ", "bold"), changes(scenario, decision))]
+        self.query_one("#fb-body", Static).update(Content("\n").join(lines))
         asked = self.query_one("#fb-question", Static)
         answer = self.query_one("#fb-answer", Input)
-        asked.display = answer.display = bool(question)
+        if asked.display != bool(question):
+            asked.display = answer.display = bool(question)
         answer.value = ""
         if question:
             asked.update(Content.assemble(("Reflect: ", "bold"), safe(question)))
@@ -86,7 +81,7 @@ class FeedbackPanel(Vertical, can_focus=True):
         if not coach:
             hint = Content.assemble(hint, ("   (style and notes come in the debrief)", "italic"))
         self.query_one("#fb-hint", ContinueHint).update(hint)
-        (answer if question else self).focus()
+        (answer if question else self).focus(scroll_visible=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

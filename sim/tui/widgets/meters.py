@@ -30,7 +30,7 @@ def bar(value: int, meter: Meter, width: int) -> Content:
     filled = round(width * (value - meter.min) / span) if span > 0 else 0
     filled = min(max(filled, 0), width)
     return Content.assemble(
-        (FULL * filled, "$accent" if filled else ""), (EMPTY * (width - filled), "$foreground 30%")
+        (FULL * filled, "$success" if filled else ""), (EMPTY * (width - filled), "$foreground 30%")
     )
 
 

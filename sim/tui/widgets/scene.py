@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from sim.model import Scene
-from sim.tui.content import safe
+from sim.tui.content import prose, safe
 
 
 class SceneView(Vertical):
@@ -21,4 +21,4 @@ class SceneView(Vertical):
         speaker.display = bool(scene.speaker)
         if scene.speaker:
             speaker.update(Content.assemble(safe(scene.speaker, "bold"), " says:"))
-        self.query_one("#scene-text", Static).update(safe(scene.text.rstrip()))
+        self.query_one("#scene-text", Static).update(Content(prose(scene.text)))
