@@ -56,7 +56,7 @@ async def test_markup_and_escapes_are_shown_literally_and_inert(
         text = screen_text(app)
         assert "[@click=app.quit]fb[/] red" in text
         assert "Reflect: [@click=app.quit]why[/]?" in text
-        await pilot.click("#fb-note", offset=(3, 0))
+        await pilot.click("#fb-body", offset=(3, 2))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
