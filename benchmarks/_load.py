@@ -1,0 +1,82 @@
+"""Load one scenario file repeatedly in a fresh process and print the timings as JSON.
+
+    python benchmarks/_load.py FILE --repeat N [--lint] [--paused-baseline]
+
+``benchmarks/run.py`` runs this once per generated size, so each size starts from a clean
+heap and reports its own peak resident memory. Measured, alternating, ``--repeat`` times:
+
+* ``baseline``: ``yaml.load(text, Loader=yaml.CSafeLoader)``, called as anyone would call it;
+* ``baseline_paused``: the same with the cycle collector paused, as the loader runs
+  (``--paused-baseline``; it isolates the parser from the collector);
+* ``check``: ``sim.loader.check(FILE)``: read, hash, compose, validate, build the model;
+* ``lint`` (``--lint``): the deep analysis of ``sim.lint`` on the loaded scenario (graph
+  checks plus a state-space exploration bounded at its default limit), once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from sim import loader
+
+
+def timed(fn: object) -> float:
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lint", action="store_true")
+    parser.add_argument("--paused-baseline", action="store_true")
+    args = parser.parse_args()
+    text = args.file.read_text(encoding="utf-8")
+    out: dict[str, object] = {"bytes": args.file.stat().st_size}
+    baseline, paused, check = [], [], []
+    scenario = None
+    for _ in range(args.repeat):
+        baseline.append(timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader)))
+        if args.paused_baseline:
+            gc.disable()
+            paused.append(timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader)))
+            gc.enable()
+        scenario = None
+        gc.collect()
+        start = time.perf_counter()
+        scenario, diags = loader.check(args.file)
+        check.append(time.perf_counter() - start)
+        if scenario is None:
+            print(json.dumps({"error": [d.format() for d in diags[:3]]}))
+            return 1
+        gc.collect()
+    out.update(baseline=baseline, baseline_paused=paused, check=check)
+    assert scenario is not None
+    out["scenes"] = len(scenario.scenes)
+    if args.lint:
+        from sim import explore, lint
+
+        start = time.perf_counter()
+        found = explore.explore(scenario)
+        diags = lint.lint(scenario, exploration=found)
+        out["lint"] = time.perf_counter() - start
+        out["lint_states"] = found.states
+        out["lint_complete"] = found.complete
+        out["lint_findings"] = len(diags)
+    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
