@@ -243,7 +243,7 @@ def test_unfinished_offers_only_sessions_the_new_one_could_continue(
 
 def test_a_listing_reads_where_each_session_stands(scenario: Scenario, tmp_path: Path) -> None:
     done = play(scenario, tmp_path)
-    info = log.summarize(done.recorder.path)  # type: ignore[union-attr, arg-type]
+    info = log.summarize(done.recorder.path)  # type: ignore[union-attr]
     assert info.finished and info.ending == "quit" and info.step == 3
     broken = tmp_path / "broken.jsonl"
     broken.write_text("not json\n")

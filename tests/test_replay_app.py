@@ -35,7 +35,7 @@ async def stepping(tmp_path: Path) -> None:
     session.rewind(1)
     session.choose("push")
     session.choose("ship")
-    recorded = replay.collect(session.recorder.path)  # type: ignore[union-attr, arg-type]
+    recorded = replay.collect(session.recorder.path)  # type: ignore[union-attr]
     messages: list[Message] = []
     app = ReplayApp(recorded)
     async with app.run_test(size=(100, 32), message_hook=messages.append) as pilot:

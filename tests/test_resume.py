@@ -205,7 +205,7 @@ def test_play_offers_the_newest_unfinished_session_at_a_terminal(
     assert "stopped before decision 3" in shown and "(and 1 older;" in shown
     assert "Resume it? [y/N]" in shown
     session.choose("celebrate")  # appends to the same log
-    assert log.summarize(new.recorder.path).finished  # type: ignore[union-attr, arg-type]
+    assert log.summarize(new.recorder.path).finished  # type: ignore[union-attr]
 
     declined = resume.offer_text(play_args(tmp_path), scenario, Terminal("\n"), io.StringIO())
     assert declined is None

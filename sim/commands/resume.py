@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
     for note in notes:
         print(plain(note), file=sys.stderr)
     try:
-        from sim.tui.app import run_app  # type: ignore[import-not-found]
+        from sim.tui.app import run_app
     except ImportError:
         print(
             f"the full-screen simulator is not built yet; resume in plain text with "

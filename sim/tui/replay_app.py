@@ -36,8 +36,8 @@ class ReplayApp(App[int]):
     CSS_PATH = "replay.tcss"
     TITLE = "leadsim replay"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,l,space", "forward", "Next", key_display="\N{RIGHTWARDS ARROW}"),
-        Binding("left,h", "back", "Back", key_display="\N{LEFTWARDS ARROW}"),
+        Binding("right,l,space", "next_step", "Next", key_display="\N{RIGHTWARDS ARROW}"),
+        Binding("left,h", "previous_step", "Back", key_display="\N{LEFTWARDS ARROW}"),
         Binding("home", "first", "First", show=False),
         Binding("d,end", "debrief", "Debrief"),
         Binding("q,escape", "quit", "Quit"),
@@ -106,10 +106,10 @@ class ReplayApp(App[int]):
     def watch_position(self, position: int) -> None:
         self.show(position)
 
-    def action_forward(self) -> None:
+    def action_next_step(self) -> None:
         self.position += 1
 
-    def action_back(self) -> None:
+    def action_previous_step(self) -> None:
         self.position -= 1
 
     def action_first(self) -> None:
