@@ -22,6 +22,7 @@ from sim.text import plain
 from sim.textplay import trait_lean
 from sim.tui.content import prose, safe
 from sim.tui.messages import BackToLibrary, PlayAgain
+from sim.tui.widgets.hanging import Hanging
 from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.meters import MetersPanel
 from sim.tui.widgets.review import StyleBalance, Timeline, branch_summary
@@ -33,6 +34,11 @@ OUTCOME_STYLE = {
     "mixed": "$warning",
     "poor": "$error",
 }
+
+
+def bullet(text: Content) -> Hanging:
+    """A list item whose second line lines up under its first."""
+    return Hanging(Content("\N{BULLET} "), text)
 
 
 def heading(text: str) -> Static:
@@ -83,21 +89,14 @@ class DebriefScreen(Screen[None]):
                 leaning = trait_lean(s.decisions())
                 if leaning:
                     yield heading("Where you leaned (manager:leader)")
-                    yield Static(
-                        Content("\n").join(
-                            Content.assemble("\N{BULLET} ", plain(line)) for line in leaning
-                        ),
-                        id="lean",
-                    )
+                    with Vertical(id="lean", classes="bullets"):
+                        for line in leaning:
+                            yield Static(bullet(Content(plain(line))))
                 if ending.lessons:
                     yield heading("Lessons")
-                    yield Static(
-                        Content("\n").join(
-                            Content.assemble("\N{BULLET} ", safe(lesson))
-                            for lesson in ending.lessons
-                        ),
-                        id="lessons",
-                    )
+                    with Vertical(id="lessons", classes="bullets"):
+                        for lesson in ending.lessons:
+                            yield Static(bullet(safe(lesson)))
             with Vertical(id="debrief-right", classes="column"):
                 yield heading("Your decisions")
                 yield Timeline(sc, s.decisions(), s.reflections, id="timeline")

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from sim.model import Scenario
 from sim.tui.content import STYLE_MEANING, safe, style_badge
+from sim.tui.widgets.hanging import Hanging
 
 KEYS = (
     (
@@ -34,18 +35,19 @@ KEYS = (
 )
 
 
-def help_text(scenario: Scenario | None) -> Content:
-    lines: list[Content] = [Content.styled("Keys", "bold underline")]
-    for where, keys in KEYS:
-        lines.append(Content.assemble((f"{where:<9}", "bold"), keys))
-    lines += [Content(""), Content.styled("Meters", "bold underline")]
-    lines.append(
+def key_rows() -> list[Hanging]:
+    return [Hanging(Content.styled(f"{where:<10}", "bold"), Content(keys)) for where, keys in KEYS]
+
+
+def meters_text(scenario: Scenario | None) -> Content:
+    lines = [
+        Content.styled("Meters", "bold underline"),
         Content(
             "Meters show how the situation stands: each bar is a meter's value between its "
             "minimum and maximum, and the number beside it (such as +10) is what your last "
             "decision changed. Good endings usually need more than one meter high."
-        )
-    )
+        ),
+    ]
     if scenario is not None:
         for meter in scenario.meters:
             lines.append(
@@ -80,7 +82,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help", classes="dialog") as box:
             box.border_title = "Help"
             box.border_subtitle = "Esc closes"
-            yield Static(help_text(self.scenario))
+            yield Static(Content.styled("Keys", "bold underline"))
+            for row in key_rows():
+                yield Static(row)
+            yield Static(meters_text(self.scenario), id="help-meters")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss()

@@ -1,0 +1,60 @@
+"""The simulator's pure pieces, tested without running an app (fast)."""
+
+from __future__ import annotations
+
+from sim import loader
+from sim.session import Session
+from sim.tui.content import prose, signed
+from sim.tui.outline import Length, length, reading_order
+from sim.tui.watch import carry_over
+
+from .conftest import LATE
+
+
+def test_prose_reflows_hard_wrapped_paragraphs_and_keeps_deliberate_breaks() -> None:
+    text = (
+        "Monday, 07:40. You have run the team for eleven weeks and the box that\n"
+        "links the analyser to the record failed overnight.\n"
+        "\n"
+        "Dear team,\n"
+        "the export is late again and we need to talk about what is in the way.\n"
+        "- first item\n"
+        "- second item\n"
+        "\x1b[31mred\x1b[0m [bold]stays[/]\n"
+    )
+    assert prose(text) == (
+        "Monday, 07:40. You have run the team for eleven weeks and the box that links "
+        "the analyser to the record failed overnight.\n"
+        "\n"
+        "Dear team,\n"
+        "the export is late again and we need to talk about what is in the way.\n"
+        "- first item\n"
+        "- second item\n"
+        "red [bold]stays[/]"
+    )
+
+
+def test_signed_uses_a_real_minus() -> None:
+    assert (signed(10), signed(-5), signed(0)) == ("+10", "\N{MINUS SIGN}5", "0")
+
+
+def test_length_and_reading_order_of_the_fixture() -> None:
+    scenario = loader.load(LATE)
+    assert length(scenario) == Length(2, 2)
+    assert str(Length(5, 11)) == "5\N{EN DASH}11 decisions"
+    assert reading_order(scenario) == ["standup", "crunch"]
+
+
+def test_carry_over_replays_while_the_path_still_applies() -> None:
+    old = Session(loader.load(LATE), seed=1)
+    old.choose("ask")
+    old.reflect("tired")
+    old.choose("pair")
+    same = Session(loader.load(LATE), seed=1)
+    assert carry_over(old, same) == 2
+    assert same.over and same.reflections == {1: "tired"}
+
+    edited = loader.loads(LATE.read_text(encoding="utf-8").replace("id: pair", "id: pair-up"))
+    changed = Session(edited, seed=1)
+    assert carry_over(old, changed) == 1  # 'pair' is gone: stop before it
+    assert changed.state.scene == "crunch" and changed.reflections == {1: "tired"}
