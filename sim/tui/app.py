@@ -77,7 +77,9 @@ class LeadsimApp(App[int]):
     TITLE = "leadsim"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        # F1 is shown because it works everywhere; "?" types into the library's filter.
+        Binding("f1", "help", "Help", key_display="F1"),
+        Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
@@ -156,8 +158,9 @@ class LeadsimApp(App[int]):
         )
 
     def offer_resume(self, scenario: Scenario) -> None:
-        """Before a new session of ``scenario``: if an unfinished one exists (same trainee,
-        mode, and seed if one was given), ask whether to resume it, as `play --text` does."""
+        """Before a new session of ``scenario`` (from the command line or the library): if an
+        unfinished one exists (same trainee, mode, and seed if one was given), ask whether to
+        resume it, as `play --text` does."""
         from sim import log
 
         target = self.options.log
@@ -324,7 +327,7 @@ class LeadsimApp(App[int]):
 
     def on_scenario_picked(self, message: msg.ScenarioPicked) -> None:
         self.scenario_path = message.path
-        self.start_scenario(message.scenario)
+        self.offer_resume(message.scenario)
 
     def on_play_finished(self, message: msg.PlayFinished) -> None:
         if self.session is not None:
@@ -356,7 +359,10 @@ class LeadsimApp(App[int]):
         from sim.tui.screens.dialogs import AskScreen
 
         question = Content.assemble(
-            "Leave ", safe(session.scenario.title, "bold"), " and go back to the library?"
+            "Leave ",
+            safe(session.scenario.title, "bold"),
+            " and go back to the library?\nThe session log keeps your place: start the "
+            "scenario again to resume it.",
         )
 
         def answered(answer: str | None) -> None:

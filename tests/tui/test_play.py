@@ -9,6 +9,7 @@ from textual.message import Message
 from sim.tui import messages as msg
 from sim.tui.app import LeadsimApp
 from sim.tui.screens.debrief import DebriefScreen
+from sim.tui.screens.dialogs import AskScreen
 from sim.tui.screens.play import PlayScreen
 
 from .conftest import LATE, all_text, screen_text
@@ -28,6 +29,8 @@ async def test_whole_playthrough_by_keys(make_app: Callable[..., LeadsimApp]) ->
         assert "Team trust" in text and "50/100" in text
         assert "Escalate to your director.  (locked: needs team trust of 70" in text
         assert "LEADER" not in text and "MANAGER" not in text  # style hidden before deciding
+        commands = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Restart scenario", "Quit to library", "Toggle theme", "Help"} <= commands
 
         await pilot.press("2")
         text = screen_text(app)
@@ -66,6 +69,11 @@ async def test_whole_playthrough_by_keys(make_app: Callable[..., LeadsimApp]) ->
         assert "You reflected: she is tired" in everything
         assert "Growing a second reviewer pays off next week." in everything
 
+        await pilot.press("p")  # play again: the first run is kept as an earlier run
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and session.step == 0
+        assert [d.choice for d in session.branches[0].decisions] == ["ask", "pair"]
+
 
 async def test_rewind_keeps_the_first_run(make_app: Callable[..., LeadsimApp]) -> None:
     app = make_app(LATE)
@@ -99,11 +107,14 @@ async def test_assessment_switches_going_back_off(make_app: Callable[..., Leadsi
     app = make_app(LATE, assessment=True, feedback="debrief")
     async with app.run_test(size=(80, 24)) as pilot:
         assert "ASSESSMENT" in screen_text(app)
-        await pilot.press("1")
+        await pilot.click("#choices", offset=(5, 0))  # the mouse picks choice 1
         # debrief feedback: no style word, only the reflection question
         text = screen_text(app)
         assert "MANAGER" not in text and "The deadline is clear" not in text
-        await pilot.press("enter", "3")  # skip the reflection; no question: straight on
+        await pilot.press("enter", "escape")  # skip the reflection; then try to leave
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press("s")  # stay
+        await pilot.press("3")  # no question in this scene: straight to the debrief
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         text = screen_text(app)

@@ -60,6 +60,7 @@ def map_options(session: Session) -> list[Option]:
                 head,
                 safe(first_line(scene.text), "italic"),
                 Content.styled(f"leads to: {exits}", "dim"),
+                Content(""),  # a blank line between scenes
             ]
         )
         options.append(Option(Hanging(Content(lead), body), id=f"scene:{scene_id}"))
@@ -74,7 +75,7 @@ def map_options(session: Session) -> list[Option]:
         head = Content.assemble((ending_id, "bold"), "  ", status)
         if ending.outcome:
             head = Content.assemble(head, (f"  {ending.outcome} outcome", "dim"))
-        body = Content("\n").join([head, safe(first_line(ending.title), "italic")])
+        body = Content("\n").join([head, safe(first_line(ending.title), "italic"), Content("")])
         options.append(Option(Hanging(Content(lead), body), id=f"ending:{ending_id}"))
     return options
 
