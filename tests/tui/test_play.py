@@ -104,9 +104,10 @@ async def test_rewind_keeps_the_first_run(make_app: Callable[..., LeadsimApp]) -
 
 
 async def test_assessment_switches_going_back_off(make_app: Callable[..., LeadsimApp]) -> None:
-    app = make_app(LATE, assessment=True, feedback="debrief")
+    app = make_app(LATE, assessment=True, feedback="debrief", name="[b]Ana[/b]")
     async with app.run_test(size=(80, 24)) as pilot:
         assert "ASSESSMENT" in screen_text(app)
+        assert "[b]Ana[/b]" in screen_text(app)  # the trainee's name, literally
         await pilot.click("#choices", offset=(5, 0))  # the mouse picks choice 1
         # debrief feedback: no style word, only the reflection question
         text = screen_text(app)

@@ -62,7 +62,10 @@ class DebriefScreen(Screen[None]):
         s = self.session
         sc = s.scenario
         ending = sc.endings[s.state.ending or ""]
-        yield TitleBar(safe(sc.title, "bold"), "debrief")
+        info = [Content("debrief"), Content(f"seed {s.seed}")]  # the seed replays the chances
+        if s.trainee:
+            info.insert(0, safe(s.trainee, "bold"))
+        yield TitleBar(safe(sc.title, "bold"), Content("  \N{MIDDLE DOT}  ").join(info))
         with VerticalScroll(id="debrief"):
             with Vertical(id="debrief-left", classes="column"):
                 title = Content.assemble(("Ending: ", "bold"), safe(ending.title, "bold"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -45,10 +46,11 @@ class AskScreen(ModalScreen[str | None]):
                 classes="answers",
             )
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "character", None)
+    def on_key(self, event: events.Key) -> None:
+        key = event.character
         for answer, label in self.answers:
             if key and label[0].lower() == key.lower():
+                event.stop()
                 self.dismiss(answer)
                 return
 
@@ -87,7 +89,7 @@ class RewindScreen(ModalScreen[int | None]):
             box.border_title = "Go back to a decision"
             box.border_subtitle = "Enter picks  \N{MIDDLE DOT}  Esc cancels"
             yield Static(
-                "Pick the decision to make again. This run is kept in the debrief.",
+                Content("Pick the decision to make again. This run is kept in the debrief."),
                 classes="question",
             )
             yield OptionList(*options, markup=False, id="rewind-steps")

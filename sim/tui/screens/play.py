@@ -69,10 +69,12 @@ class PlayScreen(Screen[None]):
     def _info(self) -> Content:
         s = self.session
         number = s.step + 1 if self.phase == "choosing" else s.step
-        parts: list[Content | str] = [f"decision {number}"]
-        parts.append(f"feedback: {s.feedback}")
-        if s.mode == "assessment":
+        parts: list[Content | str] = []
+        if s.mode == "assessment":  # first: it must not be cut off on a narrow terminal
             parts.append(Content.styled(" ASSESSMENT ", "bold reverse"))
+        if s.trainee:
+            parts.append(safe(s.trainee, "bold"))
+        parts += [f"decision {number}", f"feedback: {s.feedback}"]
         return Content("  \N{MIDDLE DOT}  ").join(parts)
 
     def _show_meters(self, decision: Decision | None) -> None:
