@@ -6,8 +6,10 @@ itself, so every diagnostic points at the offending key or value, and it keeps g
 problem so a trainer sees all of them at once. Conditions are parsed here, once.
 
 Limits (documented in docs/authoring.md): files over :data:`MAX_FILE_BYTES`, nesting deeper than
-:data:`MAX_DEPTH`, and more than :data:`MAX_ALIAS_EXPANSIONS` alias re-uses ("billion laughs")
-are refused with a diagnostic rather than tried.
+:data:`MAX_DEPTH`, more than :data:`MAX_ALIAS_EXPANSIONS` nodes re-read through aliases
+("billion laughs") and numbers longer than :data:`MAX_NUMBER_CHARS` are refused with a
+diagnostic rather than tried. tests/test_hostile_input.py holds each limit to a clear
+diagnostic in bounded memory; tests/test_fuzz_loader.py checks that no input raises.
 """
 
 from __future__ import annotations
