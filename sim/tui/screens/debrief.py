@@ -49,7 +49,7 @@ class DebriefScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "again", "Play again"),
-        Binding("r", "app.rewind", "Go back to a decision"),
+        Binding("r", "rewind", "Go back"),
         Binding("escape", "leave", "Library"),
         Binding("m", "app.map", "Map"),
     ]
@@ -127,6 +127,16 @@ class DebriefScreen(Screen[None]):
             final, tuple(f - b for f, b in zip(final, start, strict=True))
         )
         self.query_one("#debrief", VerticalScroll).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In an assessment going back is off: the key is not offered at all.
+        return not (action == "rewind" and self.session.mode == "assessment")
+
+    def action_rewind(self) -> None:
+        from sim.tui.app import LeadsimApp
+
+        if isinstance(self.app, LeadsimApp):
+            self.app.action_rewind()
 
     def action_again(self) -> None:
         self.post_message(PlayAgain())
