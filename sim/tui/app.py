@@ -12,7 +12,6 @@ library reads its files in a worker thread after the first paint.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +25,8 @@ from textual.screen import ModalScreen, Screen
 from sim.tui import messages as msg
 
 if TYPE_CHECKING:
+    import argparse
+
     from sim.diagnostics import Diagnostic
     from sim.model import Scenario
     from sim.session import Session
@@ -63,6 +64,8 @@ class Options:
 
     def session_args(self, seed: int | None = None) -> argparse.Namespace:
         """The arguments :func:`make_session` reads."""
+        import argparse  # not at module level: the app's import stays lean
+
         return argparse.Namespace(
             seed=self.seed if seed is None else seed,
             feedback=self.feedback,
