@@ -109,6 +109,7 @@ class LibraryScreen(Screen[None]):
         self.dirs = list(dirs)
         self.shipped = shipped
         self.entries: list[Entry] | None = None
+        self.rows: dict[int, Hanging] = {}
         self.shown: list[Entry] = []
 
     def compose(self) -> ComposeResult:
@@ -127,13 +128,16 @@ class LibraryScreen(Screen[None]):
     def load(self) -> None:
         from sim import library
 
-        entries = library.discover(self.dirs, shipped=self.shipped)
-        self.app.call_from_thread(self._loaded, entries)
-
-    def _loaded(self, entries: list[Entry]) -> None:
         # Playable scenarios first, by title as a reader files them ("The Check-in" under
-        # C); broken files after them, by name.
-        self.entries = sorted(entries, key=shelf_order)
+        # C); broken files after them, by name. Rows are drawn here, once: measuring a large
+        # scenario's length should not happen on every keystroke of the filter.
+        entries = sorted(library.discover(self.dirs, shipped=self.shipped), key=shelf_order)
+        rows = {id(e): describe(e) for e in entries}
+        self.app.call_from_thread(self._loaded, entries, rows)
+
+    def _loaded(self, entries: list[Entry], rows: dict[int, Hanging]) -> None:
+        self.entries = entries
+        self.rows = rows
         self.refilter()
 
     def refilter(self) -> None:
@@ -141,7 +145,7 @@ class LibraryScreen(Screen[None]):
         words = self.query_one("#filter", Input).value.lower().split()
         self.shown = [e for e in entries if matches(e, words)]
         listing = self.query_one("#scenarios", OptionList)
-        listing.set_options(Option(describe(e), id=str(i)) for i, e in enumerate(self.shown))
+        listing.set_options(Option(self.rows[id(e)], id=str(i)) for i, e in enumerate(self.shown))
         if self.shown:
             listing.highlighted = 0
         status = self.query_one("#library-status", Static)
