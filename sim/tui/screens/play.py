@@ -138,7 +138,7 @@ class PlayScreen(Screen[None]):
             return
         question = self.session.scenario.scenes[decision.scene].reflect
         if self.session.feedback == "debrief" and not question:
-            self._next(decision)
+            self._next()
         else:
             self.show_feedback(decision)
 
@@ -148,11 +148,12 @@ class PlayScreen(Screen[None]):
             return
         if message.reflection.strip():
             self.session.reflect(message.reflection)
-        self._next(self.session.state.last)
+        self._next()
 
-    def _next(self, decision: Decision | None) -> None:
+    def _next(self) -> None:
+        """On to the next scene, or (once the session has ended) to the debrief."""
         if self.session.over:
-            self.phase = "feedback"
+            self.phase = "feedback"  # no more picking while the debrief opens
             self.post_message(PlayFinished())
         else:
             self.show_scene()
