@@ -216,11 +216,6 @@ def test_list_shows_titles_and_broken_entries_safely(
         assert LITERAL_MARKUP[1] in out
 
 
-@pytest.mark.xfail(
-    reason="sim/commands/list.py prints a broken entry's id (its file stem) without plain(); "
-    "reported to the core's owner: `plain(e.id)` in list.run",
-    strict=False,
-)
 def test_list_shows_a_hostile_file_name_safely(tmp_path: Path, folder: Path) -> None:
     done = leadsim("list", "--dir", str(folder), home=tmp_path)
     assert_safe(done)

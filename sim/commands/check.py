@@ -19,7 +19,7 @@ from sim import library, loader, playtest
 from sim.diagnostics import ScenarioError
 from sim.explore import DEFAULT_LIMIT, Exploration, Problem, explore
 from sim.model import STYLES, Scenario
-from sim.text import plain
+from sim.text import json_safe, plain
 
 NAME = "check"
 HELP = "play-test a scenario: reachable states, endings, personas, random playthroughs"
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         )
     report = build_report(scenario, found, bots, randoms)
     if args.format == "json":
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(report, indent=2, ensure_ascii=False)))
     else:
         print_report(scenario, report, sys.stdout)
     failed = report["softlocks"] or report["loops"] or (randoms and randoms.failures)

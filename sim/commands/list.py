@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from sim import library
-from sim.text import plain
+from sim.text import json_safe, plain
 
 NAME = "list"
 HELP = "list the shipped scenarios (and those in --dir) with id, title and size"
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             }
             for e in entries
         ]
-        print(json.dumps(rows, indent=2))
+        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return 0
     if not entries:
         print("no scenarios found")
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(e.id) for e in entries)
     for e in entries:
         if e.scenario is None:
-            print(f"{e.id:<{width}}  BROKEN: {plain(e.first_error)}")
+            print(f"{plain(e.id):<{width}}  BROKEN: {plain(e.first_error)}")
         else:
             s = e.scenario
             size = f"{plural(len(s.scenes), 'scene')}, {plural(len(s.endings), 'ending')}"
