@@ -1,30 +1,27 @@
 """Load a scenario file: safe YAML in, a frozen :class:`Scenario` or every problem out.
 
-The file is untrusted. It is parsed with PyYAML's *safe* loader (the C one when present) only
-as far as the node graph, which keeps line and column marks; this module then reads the nodes
-itself, so every diagnostic points at the offending key or value, and it keeps going after a
-problem so a trainer sees all of them at once. Conditions are parsed here, once.
+The file is untrusted. :mod:`sim.yamlsource` reads it within limits and composes PyYAML's
+*safe* node graph (never Python objects); :mod:`sim.nodes` reads nodes against the shapes
+expected; this module knows the format's keys and builds the model, so every diagnostic
+points at the offending key or value, and it keeps going after a problem so a trainer sees
+all of them at once. Conditions are parsed here, once.
 
-Limits (documented in docs/authoring.md): files over :data:`MAX_FILE_BYTES`, nesting deeper than
-:data:`MAX_DEPTH`, more than :data:`MAX_ALIAS_EXPANSIONS` nodes re-read through aliases
-("billion laughs") and numbers longer than :data:`MAX_NUMBER_CHARS` are refused with a
-diagnostic rather than tried. tests/test_hostile_input.py holds each limit to a clear
-diagnostic in bounded memory; tests/test_fuzz_loader.py checks that no input raises.
+The limits (:data:`MAX_FILE_BYTES`, :data:`MAX_DEPTH`, :data:`MAX_VALUES`,
+:data:`MAX_ALIAS_EXPANSIONS`, :data:`MAX_NUMBER_CHARS`) are re-exported here and documented
+in docs/authoring.md. tests/test_hostile_input.py holds each limit to a clear diagnostic in
+bounded memory; tests/test_fuzz_loader.py checks that no input raises.
 """
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
-import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from sim import conditions
 from sim.diagnostics import Diagnostic, ScenarioError, errors, sort_key
@@ -42,25 +39,40 @@ from sim.model import (
     Route,
     Scenario,
     Scene,
-    Where,
+)
+from sim.nodes import (
+    MAX_ALIAS_EXPANSIONS,
+    MAX_NUMBER_CHARS,
+    UNREADABLE,
+    NodeReader,
+    kind_of,
+    offset_in,
+    short,
+    suggest,
 )
 from sim.traits import TRAIT_IDS
+from sim.yamlsource import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_VALUES,
+    SafeLoader,
+    compose,
+    read_text,
+    where,
+)
 
-SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Largest scenario file accepted (64 MiB: a generated 100,000-scene file is about 27 MiB)."""
-MAX_DEPTH = 64
-"""Deepest nesting of YAML collections accepted; a scenario needs about eight."""
-MAX_ALIAS_EXPANSIONS = 10_000
-"""How many nodes aliases may re-use before the file is refused (re-using a list of ten
-items costs eleven)."""
-
-MAX_NUMBER_CHARS = 100
-"""Longest number read; beyond this a value is refused before PyYAML tries to build it."""
-
-UNREADABLE: Any = object()
-"""What :meth:`_Reader.scalar` returns for a value PyYAML cannot build (already reported)."""
+__all__ = [
+    "MAX_ALIAS_EXPANSIONS",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NUMBER_CHARS",
+    "MAX_VALUES",
+    "SafeLoader",
+    "check",
+    "load",
+    "loads",
+    "parse_text",
+]
 
 SCENARIO_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ELEMENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
@@ -100,209 +112,6 @@ ROUTE_KEYS = {"goto": True, "if": False, "chance": False}
 ENDING_KEYS = {"title": True, "text": True, "outcome": False, "lessons": False}
 
 
-def where(node: Node) -> Where:
-    return Where(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def suggest(word: str, options: Iterable[str]) -> str:
-    """'did you mean ...' for a near miss, else an empty string."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
-
-
-def _kind(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    return "text" if node.tag.endswith(":str") else f"the value {node.value!r}"
-
-
-class _Reader:
-    """Reads the node graph of one file, collecting diagnostics instead of stopping."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.diags: list[Diagnostic] = []
-        self._constructor = yaml.constructor.SafeConstructor()
-        self._seen: set[int] = set()
-        self._revisits = 0
-        self._refused = False
-
-    # -- reporting --
-
-    def error(self, code: str, at: Node | Where, message: str, hint: str) -> None:
-        w = at if isinstance(at, Where) else where(at)
-        self.diags.append(Diagnostic(code, "error", message, hint, self.path, w.line, w.column))
-
-    # -- generic shapes --
-
-    def note_visit(self, node: Node) -> bool:
-        """Count alias re-use; False once the file has re-used nodes too often.
-
-        A re-used collection costs one plus its number of entries, since reading it again
-        reads every entry again: counting aliases alone would let a small file make the
-        reader walk one 1,000-item list 1,000 times, with a diagnostic for every item."""
-        key = id(node)
-        if key in self._seen:
-            self._revisits += 1 + len(node.value)
-            if self._revisits > MAX_ALIAS_EXPANSIONS:
-                if not self._refused:
-                    self._refused = True
-                    self.error(
-                        "LS004",
-                        node,
-                        f"anchors and aliases re-use nodes more than {MAX_ALIAS_EXPANSIONS} times",
-                        "write the repeated parts out, or use fewer aliases",
-                    )
-                return False
-        else:
-            self._seen.add(key)
-        return True
-
-    def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
-        if not isinstance(node, MappingNode):
-            self.error(
-                "LS012",
-                node,
-                f"{what} must be a mapping of keys, not {_kind(node)}",
-                "write it as 'key: value' lines indented under it",
-            )
-            return None
-        if not self.note_visit(node):
-            return None
-        items: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.error(
-                    "LS012", key_node, f"a key in {what} must be plain text", "use a plain word"
-                )
-                continue
-            key = str(key_node.value)
-            if key in items:
-                first = where(items[key][0])
-                self.error(
-                    "LS014",
-                    key_node,
-                    f"{key!r} appears twice in {what}",
-                    f"keep one of them (the first is on line {first.line})",
-                )
-                continue
-            items[key] = (key_node, value_node)
-        return items
-
-    def check_keys(
-        self,
-        items: dict[str, tuple[Node, Node]],
-        allowed: dict[str, bool],
-        what: str,
-        node: Node,
-    ) -> None:
-        for key, (key_node, _) in items.items():
-            if key not in allowed:
-                hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
-                self.error("LS010", key_node, f"unknown key {key!r} in {what}", hint)
-        for key, required in allowed.items():
-            if required and key not in items:
-                self.error("LS011", node, f"{what} has no {key!r}", f"add '{key}:'")
-
-    def sequence(self, node: Node, what: str) -> list[Node] | None:
-        if not isinstance(node, SequenceNode):
-            self.error(
-                "LS012",
-                node,
-                f"{what} must be a list, not {_kind(node)}",
-                "write one '- item' per line, or [a, b]",
-            )
-            return None
-        if not self.note_visit(node):
-            return None
-        return list(node.value)
-
-    def scalar(self, node: Node) -> Any:
-        """The scalar's value as YAML types it, or :data:`UNREADABLE` (reported here) when
-        PyYAML cannot build it: an unknown or unsafe tag, a date such as 2001-13-45, an
-        integer of thousands of digits. Callers skip an unreadable value without a second
-        diagnostic."""
-        kind = node.tag.rsplit(":", 1)[-1]
-        hint = "write a plain number, true/false or text in quotes"
-        # PyYAML reads '1:2:3' as a base-60 integer in quadratic time: a long one would hang.
-        if kind in ("int", "float") and len(node.value) > MAX_NUMBER_CHARS:
-            self.error("LS012", node, f"the number {_short(node.value)} is too long", hint)
-            return UNREADABLE
-        try:
-            return self._constructor.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError:
-            self.error(
-                "LS012",
-                node,
-                f"the tag {_short(node.tag)} is not allowed in a scenario",
-                "remove the tag: scenario files use plain YAML values",
-            )
-        except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):
-            self.error("LS012", node, f"the value {_short(node.value)} is not a valid {kind}", hint)
-        return UNREADABLE
-
-    def text(self, node: Node, what: str, *, empty_ok: bool = False) -> str | None:
-        if not isinstance(node, ScalarNode) or not node.tag.endswith(":str"):
-            hint = (
-                "put the text in quotes"
-                if isinstance(node, ScalarNode)
-                else "write one line of text, or a block of text after '|'"
-            )
-            self.error("LS012", node, f"{what} must be text, not {_kind(node)}", hint)
-            return None
-        value = str(node.value)
-        if not empty_ok and not value.strip():
-            self.error("LS013", node, f"{what} is empty", "write the text, or remove the key")
-            return None
-        return value
-
-    def identifier(self, node: Node, what: str, pattern: re.Pattern[str], rule: str) -> str | None:
-        if isinstance(node, ScalarNode) and not node.tag.endswith(":str"):
-            value = str(node.value)  # e.g. a numeric id such as 2 reads as the id "2"
-        else:
-            value = self.text(node, what)  # type: ignore[assignment]
-            if value is None:
-                return None
-        if not pattern.match(value):
-            self.error("LS015", node, f"{what} {value!r} is not a valid id", rule)
-            return None
-        return value
-
-    def integer(self, node: Node, what: str) -> int | None:
-        value = self.scalar(node) if isinstance(node, ScalarNode) else None
-        if value is UNREADABLE:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(
-                "LS012",
-                node,
-                f"{what} must be a whole number, not {_kind(node)}",
-                "write a number such as 50",
-            )
-            return None
-        if abs(value) > 1_000_000_000:
-            self.error(
-                "LS013",
-                node,
-                f"{what} is {_short(str(value), quote=False)}, "
-                "far outside any sensible meter range",
-                "meters usually run from 0 to 100",
-            )
-            return None
-        return value
-
-    def flag_names(self, node: Node, what: str) -> list[str]:
-        nodes = [node] if isinstance(node, ScalarNode) else self.sequence(node, what) or []
-        names = []
-        for n in nodes:
-            name = self.identifier(n, f"flag in {what}", NAME_ID, FLAG_RULE)
-            if name is not None:
-                names.append(name)
-        return names
-
-
 SCENE_RULE = "ids use lowercase letters, digits, '-' and '_', e.g. 'monday-call'"
 SCENARIO_RULE = "a scenario id uses lowercase letters, digits and dashes, e.g. 'friday-shipment'"
 NAME_RULE = "meter names use lowercase letters, digits and '_' (no dashes: '-' means minus)"
@@ -312,7 +121,7 @@ FLAG_RULE = "flag names use lowercase letters, digits and '_', e.g. 'team_briefe
 class _Build:
     """Second half of loading: turns checked nodes into model values and cross-checks ids."""
 
-    def __init__(self, reader: _Reader) -> None:
+    def __init__(self, reader: NodeReader) -> None:
         self.r = reader
         self.meters: dict[str, Meter] = {}
         self.flags_written: set[str] = set()
@@ -320,6 +129,15 @@ class _Build:
         # Conditions are checked for names after every scene is read.
         self.pending: list[tuple[conditions.Condition, Node]] = []
         self.targets: list[tuple[str, Node]] = []
+
+    def flag_names(self, node: Node, what: str) -> list[str]:
+        nodes = [node] if isinstance(node, ScalarNode) else self.r.sequence(node, what) or []
+        names = []
+        for n in nodes:
+            name = self.r.identifier(n, f"flag in {what}", NAME_ID, FLAG_RULE)
+            if name is not None:
+                names.append(name)
+        return names
 
     # -- conditions --
 
@@ -330,7 +148,7 @@ class _Build:
         try:
             parsed = conditions.parse(source)
         except conditions.ConditionError as e:
-            self.r.error("LS020", _offset(node, e.offset), f"{what}: {e.message}", e.hint)
+            self.r.error("LS020", offset_in(node, e.offset), f"{what}: {e.message}", e.hint)
             return None
         self.pending.append((parsed, node))
         return Guard(parsed, where=where(node))
@@ -346,7 +164,7 @@ class _Build:
                     )
                     self.r.error(
                         "LS021",
-                        _offset(node, n.offset),
+                        offset_in(node, n.offset),
                         f"condition uses unknown name {n.name!r}",
                         hint,
                     )
@@ -354,7 +172,7 @@ class _Build:
                     hint = suggest(n.scene, scenes) or "name a scene id from 'scenes:'"
                     self.r.error(
                         "LS021",
-                        _offset(node, n.offset),
+                        offset_in(node, n.offset),
                         f"{n.function}() names unknown scene {n.scene!r}",
                         hint,
                     )
@@ -423,7 +241,7 @@ class _Build:
         clear_flags: set[str] = set()
         for key, (key_node, value_node) in items.items():
             if key in ("set", "clear"):
-                names = self.r.flag_names(value_node, f"{what} {key}")
+                names = self.flag_names(value_node, f"{what} {key}")
                 (set_flags if key == "set" else clear_flags).update(names)
                 self.flags_written.update(names)
                 continue
@@ -465,7 +283,7 @@ class _Build:
                     return None
                 amount = amount if m.group(1) == "+" else -amount
                 return MeterChange(meter, "percent", amount, where=where(node))
-        self.r.error("LS034", node, f"{what}: change of {meter!r} is {_kind(node)}", hint)
+        self.r.error("LS034", node, f"{what}: change of {meter!r} is {kind_of(node)}", hint)
         return None
 
     # -- routes --
@@ -513,7 +331,7 @@ class _Build:
                     self.r.error(
                         "LS038",
                         cnode,
-                        f"{rwhat} has chance {_short(str(value), quote=False)}, outside 0..1",
+                        f"{rwhat} has chance {short(str(value), quote=False)}, outside 0..1",
                         "a chance is a probability: 0.25 means one time in four",
                     )
                 else:
@@ -711,112 +529,11 @@ class _Build:
         return Ending(eid, title, text, outcome, tuple(lessons), where=where(node))  # type: ignore[arg-type]
 
 
-def _version(r: _Reader, node: Node) -> str | None:
+def _version(r: NodeReader, node: Node) -> str | None:
     if not isinstance(node, ScalarNode):
         return r.text(node, "version")
     value = r.scalar(node)
     return None if value is UNREADABLE else str(value)
-
-
-def _short(value: str, limit: int = 40, *, quote: bool = True) -> str:
-    """A file's value quoted for a message, cut short: a hostile file can hold megabytes."""
-    text = repr(value) if quote else value
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _offset(node: Node, offset: int) -> Where:
-    """The file position of character ``offset`` inside a scalar's text (quotes skipped)."""
-    w = where(node)
-    quoted = isinstance(node, ScalarNode) and node.style in ("'", '"')
-    return Where(w.line, w.column + offset + (1 if quoted else 0))
-
-
-def _depth_ok(root: Node) -> bool:
-    """Whether no node sits deeper than :data:`MAX_DEPTH` (the root at depth 1), each shared
-    node counted where the walk first meets it. Only collections are stacked: a scalar's
-    depth is known from its parent's, and most nodes are scalars."""
-    stack: list[tuple[Node, int]] = [(root, 1)]
-    seen: set[int] = set()
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in seen or isinstance(node, ScalarNode) or not node.value:
-            continue
-        seen.add(id(node))
-        if depth >= MAX_DEPTH:
-            return False  # its entries sit deeper than the limit
-        children = (
-            node.value if isinstance(node, SequenceNode) else [c for kv in node.value for c in kv]
-        )
-        deeper = depth + 1
-        stack.extend([(c, deeper) for c in children if not isinstance(c, ScalarNode)])
-    return True
-
-
-def _read_bounded(f: BinaryIO, size_on_disk: int) -> bytes:
-    """The file's bytes, at most one more than :data:`MAX_FILE_BYTES` (so a larger file is
-    noticed). Asks for the size on disk first, then more in growing steps for a file that
-    grew or a device that reports no size: one ``read(MAX_FILE_BYTES + 1)`` allocates the
-    whole 64 MiB buffer even for a 4 KB file."""
-    limit = MAX_FILE_BYTES + 1
-    first = f.read(min(size_on_disk + 1, limit))
-    if len(first) <= size_on_disk:
-        return first  # the usual case: the whole file in one read
-    data = bytearray(first)  # grows in place, so the peak stays near the limit
-    while len(data) < limit:
-        more = f.read(min(max(len(data), 1 << 16), limit - len(data)))
-        if not more:
-            break
-        data += more
-    return bytes(data) if len(data) < limit else data  # type: ignore[return-value]
-
-
-def _read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnostic]]:
-    def fail(message: str, hint: str) -> tuple[None, bytes, list[Diagnostic]]:
-        return None, b"", [Diagnostic("LS001", "error", message, hint, shown)]
-
-    try:
-        if path.is_dir():
-            return fail(
-                "this is a directory, not a scenario file",
-                "name a .yaml file inside it",
-            )
-        with path.open("rb") as f:
-            # Refuse a huge (or sparse) file by its size, without reading it; the bounded read
-            # still guards files whose size is not known ahead, such as /dev/zero or a pipe.
-            size = os.fstat(f.fileno()).st_size
-            too_big = size > MAX_FILE_BYTES
-            data = b"" if too_big else _read_bounded(f, size)
-    except FileNotFoundError:
-        return fail(
-            "no such file",
-            "check the path, or run `leadsim list` for shipped scenarios",
-        )
-    except OSError as e:
-        return fail(
-            f"cannot read the file ({e.strerror or e})",
-            "check the path and its permissions",
-        )
-    if too_big or len(data) > MAX_FILE_BYTES:
-        return fail(
-            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
-            "a scenario is text; split it or check you named the right file",
-        )
-    if b"\x00" in data:
-        return fail("the file is binary, not text", "a scenario is a UTF-8 YAML text file")
-    try:
-        return data.decode("utf-8-sig"), data, []
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        d = Diagnostic(
-            "LS001",
-            "error",
-            "the file is not valid UTF-8",
-            "save it as UTF-8",
-            shown,
-            line,
-            1,
-        )
-        return None, data, [d]
 
 
 def parse_text(
@@ -831,111 +548,20 @@ def parse_text(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, path, sha256)
+        root, diags = compose(text, path)
+        if root is None:
+            return None, diags
+        reader = NodeReader(path)
+        digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+        scenario = _build(reader, root, digest)
     finally:
         if collecting:
             gc.enable()
+    found = sorted(reader.diags, key=sort_key)
+    return (None if errors(found) else scenario), found
 
 
-def _parse_text(
-    text: str, path: str, sha256: str | None
-) -> tuple[Scenario | None, list[Diagnostic]]:
-    reader = _Reader(path)
-    try:
-        root = yaml.compose(text, Loader=SafeLoader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if "maximum nesting depth" in str(e.problem):
-            # libyaml (0.2.5 and later) stops at 1,000 levels, before the C composer, which
-            # recurses, could exhaust the stack; report it as the limit it is.
-            message = f"the YAML nests deeper than {MAX_DEPTH} levels"
-            return None, [Diagnostic("LS004", "error", message, "flatten it", path, line, col)]
-        message = f"YAML syntax error: {e.problem or e.context or 'cannot parse'}"
-        hint = "check indentation and quoting near here (text containing ': ' needs quotes)"
-        return None, [Diagnostic("LS002", "error", message, hint, path, line, col)]
-    except yaml.reader.ReaderError as e:
-        return None, [_reader_error(e, text, path)]
-    except yaml.YAMLError as e:
-        message = "YAML error: " + " ".join(str(e).split())
-        return None, [Diagnostic("LS002", "error", message, "check the file's syntax", path)]
-    except RecursionError:
-        return None, [
-            Diagnostic(
-                "LS004",
-                "error",
-                "the YAML is nested too deeply to read",
-                "flatten it",
-                path,
-            )
-        ]
-    if root is None:
-        return None, [
-            Diagnostic(
-                "LS003",
-                "error",
-                "the file is empty",
-                "start from `leadsim new ID`",
-                path,
-            )
-        ]
-    if not _depth_ok(root):
-        return None, [
-            Diagnostic(
-                "LS004",
-                "error",
-                f"the YAML nests deeper than {MAX_DEPTH} levels",
-                "a scenario needs about eight",
-                path,
-            )
-        ]
-    if not isinstance(root, MappingNode):
-        what = "a list" if isinstance(root, SequenceNode) else "a single value"
-        d = Diagnostic(
-            "LS003",
-            "error",
-            f"the file holds {what}, not a scenario",
-            "a scenario is a mapping that starts with 'scenario: your-id'",
-            path,
-            *_line_col(root),
-        )
-        return None, [d]
-    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    scenario = _build(reader, root, digest)
-    diags = sorted(reader.diags, key=sort_key)
-    return (None if errors(diags) else scenario), diags
-
-
-def _reader_error(e: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
-    """A character YAML refuses (a control character such as ESC, typed raw), at its place.
-
-    libyaml gives the position as a byte offset into the UTF-8 text, PyYAML's own reader as
-    a character offset."""
-    before = (
-        text.encode("utf-8", "surrogatepass")[: e.position].decode("utf-8", "replace")
-        if SafeLoader is not yaml.SafeLoader
-        else text[: e.position]
-    )
-    line = before.count("\n") + 1
-    column = len(before) - before.rfind("\n")
-    what = f"U+{e.character:04X}" if isinstance(e.character, int) else "a byte"
-    return Diagnostic(
-        "LS002",
-        "error",
-        f"the file contains the control character {what}, which YAML does not allow",
-        "remove it: YAML allows tabs and newlines but no other control characters",
-        path,
-        line,
-        column,
-    )
-
-
-def _line_col(node: Node) -> tuple[int, int]:
-    w = where(node)
-    return w.line, w.column
-
-
-def _build(r: _Reader, root: Node, digest: str) -> Scenario | None:
+def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
     top = r.mapping(root, "the scenario")
     if top is None:
         return None
@@ -973,7 +599,7 @@ def _build(r: _Reader, root: Node, digest: str) -> Scenario | None:
         )
         mode = None
     if "flags" in top:
-        b.declared_flags.update(r.flag_names(top["flags"][1], "'flags'"))
+        b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'"))
     if "meters" in top:
         b.read_meters(top["meters"][1])
 
@@ -1048,7 +674,7 @@ def _build(r: _Reader, root: Node, digest: str) -> Scenario | None:
 def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:
     """Read and check a scenario file; never raises for a bad file. The scenario's hash is
     of the bytes on disk, so it matches `sha256sum FILE`."""
-    text, data, diags = _read_text(Path(path), str(path))
+    text, data, diags = read_text(Path(path), str(path))
     if text is None:
         return None, diags
     return parse_text(text, str(path), hashlib.sha256(data).hexdigest())

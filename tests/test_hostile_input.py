@@ -199,6 +199,14 @@ def test_a_file_just_over_the_limit_is_refused_too(tmp_path: Path) -> None:
     first(check_bounded(path), "LS001")
 
 
+def test_a_file_of_millions_of_tiny_values_is_refused_before_composing(tmp_path: Path) -> None:
+    # 18 MB, under the size limit, but composing 9 million nodes would need ~3 GB.
+    path = tmp_path / "tiny-values.yaml"
+    path.write_text("scenario: x\nlist: [" + "1," * 9_000_000 + "1]\n")
+    d = first(check_bounded(path, trace=False), "LS004")
+    assert f"{loader.MAX_VALUES:,} allowed" in d.message
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_an_endless_device_is_read_only_up_to_the_limit() -> None:
     """A size of 0 says nothing for a device: the bounded read stops it."""

@@ -1,0 +1,233 @@
+"""Reading a YAML node graph against what a scenario expects, one node at a time.
+
+:class:`NodeReader` checks each node's shape (mapping, list, text, whole number, id), turns
+scalars into values with PyYAML's safe constructor, and records a diagnostic at the node's
+line and column instead of raising, so the loader can keep going and report every problem in
+a file. It also bounds the work a hostile file can cause through aliases and long numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sim.diagnostics import Diagnostic
+from sim.model import Where
+from sim.yamlsource import where
+
+MAX_ALIAS_EXPANSIONS = 10_000
+"""How many nodes aliases may re-use before the file is refused (re-using a list of ten
+items costs eleven)."""
+
+MAX_NUMBER_CHARS = 100
+"""Longest number read; beyond this a value is refused before PyYAML tries to build it."""
+
+UNREADABLE: Any = object()
+"""What :meth:`NodeReader.scalar` returns for a value PyYAML cannot build (already reported)."""
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """'did you mean ...' for a near miss, else an empty string."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def kind_of(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return "text" if node.tag.endswith(":str") else f"the value {node.value!r}"
+
+
+def short(value: str, limit: int = 40, *, quote: bool = True) -> str:
+    """A file's value quoted for a message, cut short: a hostile file can hold megabytes."""
+    text = repr(value) if quote else value
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def offset_in(node: Node, offset: int) -> Where:
+    """The file position of character ``offset`` inside a scalar's text (quotes skipped)."""
+    w = where(node)
+    quoted = isinstance(node, ScalarNode) and node.style in ("'", '"')
+    return Where(w.line, w.column + offset + (1 if quoted else 0))
+
+
+class NodeReader:
+    """Reads the node graph of one file, collecting diagnostics instead of stopping."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diags: list[Diagnostic] = []
+        self._constructor = yaml.constructor.SafeConstructor()
+        self._seen: set[int] = set()
+        self._revisits = 0
+        self._refused = False
+
+    # -- reporting --
+
+    def error(self, code: str, at: Node | Where, message: str, hint: str) -> None:
+        w = at if isinstance(at, Where) else where(at)
+        self.diags.append(Diagnostic(code, "error", message, hint, self.path, w.line, w.column))
+
+    # -- generic shapes --
+
+    def note_visit(self, node: Node) -> bool:
+        """Count alias re-use; False once the file has re-used nodes too often.
+
+        A re-used collection costs one plus its number of entries, since reading it again
+        reads every entry again: counting aliases alone would let a small file make the
+        reader walk one 1,000-item list 1,000 times, with a diagnostic for every item."""
+        key = id(node)
+        if key in self._seen:
+            self._revisits += 1 + len(node.value)
+            if self._revisits > MAX_ALIAS_EXPANSIONS:
+                if not self._refused:
+                    self._refused = True
+                    self.error(
+                        "LS004",
+                        node,
+                        f"anchors and aliases re-use nodes more than {MAX_ALIAS_EXPANSIONS} times",
+                        "write the repeated parts out, or use fewer aliases",
+                    )
+                return False
+        else:
+            self._seen.add(key)
+        return True
+
+    def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
+        if not isinstance(node, MappingNode):
+            self.error(
+                "LS012",
+                node,
+                f"{what} must be a mapping of keys, not {kind_of(node)}",
+                "write it as 'key: value' lines indented under it",
+            )
+            return None
+        if not self.note_visit(node):
+            return None
+        items: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error(
+                    "LS012", key_node, f"a key in {what} must be plain text", "use a plain word"
+                )
+                continue
+            key = str(key_node.value)
+            if key in items:
+                first = where(items[key][0])
+                self.error(
+                    "LS014",
+                    key_node,
+                    f"{key!r} appears twice in {what}",
+                    f"keep one of them (the first is on line {first.line})",
+                )
+                continue
+            items[key] = (key_node, value_node)
+        return items
+
+    def check_keys(
+        self,
+        items: dict[str, tuple[Node, Node]],
+        allowed: dict[str, bool],
+        what: str,
+        node: Node,
+    ) -> None:
+        for key, (key_node, _) in items.items():
+            if key not in allowed:
+                hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
+                self.error("LS010", key_node, f"unknown key {key!r} in {what}", hint)
+        for key, required in allowed.items():
+            if required and key not in items:
+                self.error("LS011", node, f"{what} has no {key!r}", f"add '{key}:'")
+
+    def sequence(self, node: Node, what: str) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.error(
+                "LS012",
+                node,
+                f"{what} must be a list, not {kind_of(node)}",
+                "write one '- item' per line, or [a, b]",
+            )
+            return None
+        if not self.note_visit(node):
+            return None
+        return list(node.value)
+
+    def scalar(self, node: Node) -> Any:
+        """The scalar's value as YAML types it, or :data:`UNREADABLE` (reported here) when
+        PyYAML cannot build it: an unknown or unsafe tag, a date such as 2001-13-45, an
+        integer of thousands of digits. Callers skip an unreadable value without a second
+        diagnostic."""
+        kind = node.tag.rsplit(":", 1)[-1]
+        hint = "write a plain number, true/false or text in quotes"
+        # PyYAML reads '1:2:3' as a base-60 integer in quadratic time: a long one would hang.
+        if kind in ("int", "float") and len(node.value) > MAX_NUMBER_CHARS:
+            self.error("LS012", node, f"the number {short(node.value)} is too long", hint)
+            return UNREADABLE
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            self.error(
+                "LS012",
+                node,
+                f"the tag {short(node.tag)} is not allowed in a scenario",
+                "remove the tag: scenario files use plain YAML values",
+            )
+        except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):
+            self.error("LS012", node, f"the value {short(node.value)} is not a valid {kind}", hint)
+        return UNREADABLE
+
+    def text(self, node: Node, what: str, *, empty_ok: bool = False) -> str | None:
+        if not isinstance(node, ScalarNode) or not node.tag.endswith(":str"):
+            hint = (
+                "put the text in quotes"
+                if isinstance(node, ScalarNode)
+                else "write one line of text, or a block of text after '|'"
+            )
+            self.error("LS012", node, f"{what} must be text, not {kind_of(node)}", hint)
+            return None
+        value = str(node.value)
+        if not empty_ok and not value.strip():
+            self.error("LS013", node, f"{what} is empty", "write the text, or remove the key")
+            return None
+        return value
+
+    def identifier(self, node: Node, what: str, pattern: re.Pattern[str], rule: str) -> str | None:
+        if isinstance(node, ScalarNode) and not node.tag.endswith(":str"):
+            value = str(node.value)  # e.g. a numeric id such as 2 reads as the id "2"
+        else:
+            value = self.text(node, what)  # type: ignore[assignment]
+            if value is None:
+                return None
+        if not pattern.match(value):
+            self.error("LS015", node, f"{what} {value!r} is not a valid id", rule)
+            return None
+        return value
+
+    def integer(self, node: Node, what: str) -> int | None:
+        value = self.scalar(node) if isinstance(node, ScalarNode) else None
+        if value is UNREADABLE:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(
+                "LS012",
+                node,
+                f"{what} must be a whole number, not {kind_of(node)}",
+                "write a number such as 50",
+            )
+            return None
+        if abs(value) > 1_000_000_000:
+            self.error(
+                "LS013",
+                node,
+                f"{what} is {short(str(value), quote=False)}, far outside any sensible meter range",
+                "meters usually run from 0 to 100",
+            )
+            return None
+        return value

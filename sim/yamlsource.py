@@ -1,0 +1,235 @@
+"""Untrusted YAML in, a node graph out: the file's bytes within limits, and every way the
+text can fail to be a YAML mapping turned into a diagnostic with its line.
+
+Only PyYAML's *safe* loaders are used (the C one when present), and only as far as the node
+graph: nodes keep line and column marks, which is where diagnostics get their positions, and
+nothing in the file is ever constructed as a Python object. The limits below are documented
+in docs/authoring.md; tests/test_hostile_input.py holds each one to a clear diagnostic in
+bounded memory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sim.diagnostics import Diagnostic
+from sim.model import Where
+
+SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest scenario file accepted (64 MiB: a generated 100,000-scene file is about 27 MiB)."""
+MAX_DEPTH = 64
+"""Deepest nesting of YAML collections accepted; a scenario needs about eight."""
+
+MAX_VALUES = 8_000_000
+"""Most values (estimated from the separators in the text) a file may hold: composing costs
+about 300 bytes a node, so a 64 MiB file of one-character list items would need ~10 GB."""
+
+
+def estimated_values(text: str) -> int:
+    """An upper estimate of the scalars and collections in a document, from the characters
+    that separate them; counting is fast (~30 ms for 64 MiB) and needs no parse."""
+    return text.count("\n") + text.count(",") + text.count(": ")
+
+
+def where(node: Node) -> Where:
+    return Where(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _line_col(node: Node) -> tuple[int, int]:
+    w = where(node)
+    return w.line, w.column
+
+
+def _depth_ok(root: Node) -> bool:
+    """Whether no node sits deeper than :data:`MAX_DEPTH` (the root at depth 1), each shared
+    node counted where the walk first meets it. Only collections are stacked: a scalar's
+    depth is known from its parent's, and most nodes are scalars."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or isinstance(node, ScalarNode) or not node.value:
+            continue
+        seen.add(id(node))
+        if depth >= MAX_DEPTH:
+            return False  # its entries sit deeper than the limit
+        children = (
+            node.value if isinstance(node, SequenceNode) else [c for kv in node.value for c in kv]
+        )
+        deeper = depth + 1
+        stack.extend([(c, deeper) for c in children if not isinstance(c, ScalarNode)])
+    return True
+
+
+def _read_bounded(f: BinaryIO, size_on_disk: int) -> bytes:
+    """The file's bytes, at most one more than :data:`MAX_FILE_BYTES` (so a larger file is
+    noticed). Asks for the size on disk first, then more in growing steps for a file that
+    grew or a device that reports no size: one ``read(MAX_FILE_BYTES + 1)`` allocates the
+    whole 64 MiB buffer even for a 4 KB file."""
+    limit = MAX_FILE_BYTES + 1
+    first = f.read(min(size_on_disk + 1, limit))
+    if len(first) <= size_on_disk:
+        return first  # the usual case: the whole file in one read
+    data = bytearray(first)  # grows in place, so the peak stays near the limit
+    while len(data) < limit:
+        more = f.read(min(max(len(data), 1 << 16), limit - len(data)))
+        if not more:
+            break
+        data += more
+    return bytes(data) if len(data) < limit else data  # type: ignore[return-value]
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnostic]]:
+    def fail(message: str, hint: str) -> tuple[None, bytes, list[Diagnostic]]:
+        return None, b"", [Diagnostic("LS001", "error", message, hint, shown)]
+
+    try:
+        if path.is_dir():
+            return fail(
+                "this is a directory, not a scenario file",
+                "name a .yaml file inside it",
+            )
+        with path.open("rb") as f:
+            # Refuse a huge (or sparse) file by its size, without reading it; the bounded read
+            # still guards files whose size is not known ahead, such as /dev/zero or a pipe.
+            size = os.fstat(f.fileno()).st_size
+            too_big = size > MAX_FILE_BYTES
+            data = b"" if too_big else _read_bounded(f, size)
+    except FileNotFoundError:
+        return fail(
+            "no such file",
+            "check the path, or run `leadsim list` for shipped scenarios",
+        )
+    except OSError as e:
+        return fail(
+            f"cannot read the file ({e.strerror or e})",
+            "check the path and its permissions",
+        )
+    if too_big or len(data) > MAX_FILE_BYTES:
+        return fail(
+            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+            "a scenario is text; split it or check you named the right file",
+        )
+    if b"\x00" in data:
+        return fail("the file is binary, not text", "a scenario is a UTF-8 YAML text file")
+    try:
+        return data.decode("utf-8-sig"), data, []
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        d = Diagnostic(
+            "LS001",
+            "error",
+            "the file is not valid UTF-8",
+            "save it as UTF-8",
+            shown,
+            line,
+            1,
+        )
+        return None, data, [d]
+
+
+def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]:
+    """The document's node graph, or the diagnostics that say why there is none: a syntax
+    error, a character YAML refuses, nesting past :data:`MAX_DEPTH`, too many values, an
+    empty file, or a document that is not a mapping."""
+    if (values := estimated_values(text)) > MAX_VALUES:
+        return None, [
+            Diagnostic(
+                "LS004",
+                "error",
+                f"the file holds about {values:,} values, more than the {MAX_VALUES:,} allowed",
+                "a scenario of 100,000 scenes holds about 2,000,000; check the file",
+                path,
+            )
+        ]
+    try:
+        root = yaml.compose(text, Loader=SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "maximum nesting depth" in str(e.problem):
+            # libyaml (0.2.5 and later) stops at 1,000 levels, before the C composer, which
+            # recurses, could exhaust the stack; report it as the limit it is.
+            message = f"the YAML nests deeper than {MAX_DEPTH} levels"
+            return None, [Diagnostic("LS004", "error", message, "flatten it", path, line, col)]
+        message = f"YAML syntax error: {e.problem or e.context or 'cannot parse'}"
+        hint = "check indentation and quoting near here (text containing ': ' needs quotes)"
+        return None, [Diagnostic("LS002", "error", message, hint, path, line, col)]
+    except yaml.reader.ReaderError as e:
+        return None, [_reader_error(e, text, path)]
+    except yaml.YAMLError as e:
+        message = "YAML error: " + " ".join(str(e).split())
+        return None, [Diagnostic("LS002", "error", message, "check the file's syntax", path)]
+    except RecursionError:
+        return None, [
+            Diagnostic(
+                "LS004",
+                "error",
+                "the YAML is nested too deeply to read",
+                "flatten it",
+                path,
+            )
+        ]
+    if root is None:
+        return None, [
+            Diagnostic(
+                "LS003",
+                "error",
+                "the file is empty",
+                "start from `leadsim new ID`",
+                path,
+            )
+        ]
+    if not _depth_ok(root):
+        return None, [
+            Diagnostic(
+                "LS004",
+                "error",
+                f"the YAML nests deeper than {MAX_DEPTH} levels",
+                "a scenario needs about eight",
+                path,
+            )
+        ]
+    if not isinstance(root, MappingNode):
+        what = "a list" if isinstance(root, SequenceNode) else "a single value"
+        d = Diagnostic(
+            "LS003",
+            "error",
+            f"the file holds {what}, not a scenario",
+            "a scenario is a mapping that starts with 'scenario: your-id'",
+            path,
+            *_line_col(root),
+        )
+        return None, [d]
+    return root, []
+
+
+def _reader_error(e: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
+    """A character YAML refuses (a control character such as ESC, typed raw), at its place.
+
+    libyaml gives the position as a byte offset into the UTF-8 text, PyYAML's own reader as
+    a character offset."""
+    before = (
+        text.encode("utf-8", "surrogatepass")[: e.position].decode("utf-8", "replace")
+        if SafeLoader is not yaml.SafeLoader
+        else text[: e.position]
+    )
+    line = before.count("\n") + 1
+    column = len(before) - before.rfind("\n")
+    what = f"U+{e.character:04X}" if isinstance(e.character, int) else "a byte"
+    return Diagnostic(
+        "LS002",
+        "error",
+        f"the file contains the control character {what}, which YAML does not allow",
+        "remove it: YAML allows tabs and newlines but no other control characters",
+        path,
+        line,
+        column,
+    )
