@@ -8,10 +8,11 @@ because a trainer asks "how long can this be", not "how long was my run".
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import attrs
-
-from sim.model import Scenario
+if TYPE_CHECKING:
+    from sim.model import Scenario
 
 
 def targets(scenario: Scenario, scene_id: str) -> list[str]:
@@ -23,7 +24,7 @@ def targets(scenario: Scenario, scene_id: str) -> list[str]:
     return list(seen)
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Length:
     """Decisions from the first scene to an ending: the fewest and the most (cycles cut)."""
 

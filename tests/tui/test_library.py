@@ -49,7 +49,7 @@ async def test_opens_the_real_library(make_app: Callable[..., LeadsimApp]) -> No
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         assert screen.entries is not None
-        broken = [e.path.name for e in screen.entries if e.scenario is None]
+        broken = [(row.name, row.problem) for row in screen.entries if row.problem]
         assert broken == []
         if screen.entries:
             await pilot.press("enter")

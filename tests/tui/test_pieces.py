@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from sim import loader
+import os
+from pathlib import Path
+from typing import Any
+
+from sim import library, loader
 from sim.session import Session
+from sim.tui import shelf
 from sim.tui.content import prose, signed
 from sim.tui.outline import Length, length, reading_order
 from sim.tui.watch import carry_over
@@ -58,3 +63,32 @@ def test_carry_over_replays_while_the_path_still_applies() -> None:
     changed = Session(edited, seed=1)
     assert carry_over(old, changed) == 1  # 'pair' is gone: stop before it
     assert changed.state.scene == "crunch" and changed.reflections == {1: "tired"}
+
+
+def test_shelf_reads_each_file_once_until_it_changes(tmp_path: Path, monkeypatch: Any) -> None:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "late.yaml").write_text(LATE.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "broken.yaml").write_text("scenario: [\n", encoding="utf-8")
+    index = tmp_path / "index.json"
+    first = {row.name: row for row in shelf.scan([folder], shipped=False, index=index)}
+    assert first["late.yaml"].title == "The Late Report"
+    assert (first["late.yaml"].scenes, first["late.yaml"].shortest) == (2, 2)
+    assert "YAML syntax error" in (first["broken.yaml"].problem or "")
+
+    read: list[str] = []
+    real = shelf.read_row
+    monkeypatch.setattr(shelf, "read_row", lambda p: read.append(p.name) or real(p))
+    assert shelf.scan([folder], shipped=False, index=index) == list(first.values())
+    assert read == []  # everything came from the index
+
+    late = folder / "late.yaml"
+    late.write_text(late.read_text(encoding="utf-8").replace("The Late", "The Later"))
+    os.utime(late, ns=(late.stat().st_mtime_ns + 10**9,) * 2)
+    again = {row.name: row for row in shelf.scan([folder], shipped=False, index=index)}
+    assert read == ["late.yaml"] and again["late.yaml"].title == "The Later Report"
+
+
+def test_shelf_finds_the_shipped_folder_as_the_library_does() -> None:
+    assert shelf.shipped_dir() == library.shipped_dir()
+    assert shelf.SUFFIXES == library.SUFFIXES

@@ -2,15 +2,16 @@
 
 Each row shows the title, the size (scenes, decisions per playthrough, endings), the feedback
 mode and the summary. A file that fails to load is listed with its first error, so a trainer
-sees what to fix instead of a missing entry. Files are read in a worker thread after the
-screen first appears, so the simulator opens at once however many files there are.
+sees what to fix instead of a missing entry. The rows come from :mod:`sim.tui.shelf` (an index
+of what each file held when last read) in a worker thread after the screen first appears; a
+scenario is loaded afresh when it is picked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,64 +24,59 @@ from textual.widgets.option_list import Option
 from sim.text import plain
 from sim.tui.content import safe
 from sim.tui.messages import ScenarioPicked
+from sim.tui.shelf import Row, first_problem
 from sim.tui.widgets.hanging import Hanging
 from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.titlebar import TitleBar
 
-if TYPE_CHECKING:  # the worker imports the loader; the first paint need not wait for it
-    from sim.library import Entry
-
 WARNING = "\N{WARNING SIGN} "
 
 
-def describe(entry: Entry) -> Hanging:
-    """An entry as a list row: title, facts and summary, or the file name and its error."""
-    from sim.tui.outline import length
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
-    s = entry.scenario
-    if s is None:
+
+def describe(row: Row) -> Hanging:
+    """A row of the list: title, facts and summary, or the file name and its error."""
+    if row.problem is not None:
         body = Content("\n").join(
             [
                 Content.assemble(
-                    (plain(entry.path.name), "bold"), ("  cannot be loaded", "bold $text-error")
+                    (plain(row.name), "bold"), ("  cannot be loaded", "bold $text-error")
                 ),
-                safe(first_problem(entry)),
+                safe(row.problem),
                 Content(""),
             ]
         )
         return Hanging(Content.styled(WARNING, "$text-error"), body, indent=2)
-    size = length(s)
+    if row.shortest is None:
+        size = "no ending reachable"
+    elif row.shortest == row.longest:
+        size = plural(row.shortest, "decision")
+    else:
+        size = f"{row.shortest}\N{EN DASH}{row.longest} decisions"
     facts = [
-        f"{len(s.scenes)} scene{'s' if len(s.scenes) != 1 else ''}",
-        str(size) if size else "no ending reachable",
-        f"{len(s.endings)} ending{'s' if len(s.endings) != 1 else ''}",
-        f"feedback: {s.feedback_mode}",
+        plural(row.scenes, "scene"),
+        size,
+        plural(row.endings, "ending"),
+        f"feedback: {row.feedback}",
     ]
     lines = [
-        safe(s.title, "bold"),
+        safe(row.title, "bold"),
         Content.styled("  \N{MIDDLE DOT}  ".join(facts), "dim"),
     ]
-    if s.summary:
-        lines.append(safe(s.summary))
+    if row.summary:
+        lines.append(safe(row.summary))
     lines.append(Content(""))  # a blank line between entries
     return Hanging(Content("  "), Content("\n").join(lines))
 
 
-def first_problem(entry: Entry) -> str:
-    """The first error without the path (the row already names the file)."""
-    if not entry.diagnostics:
-        return "unknown problem"
-    d = entry.diagnostics[0]
-    hint = f"; {d.hint}" if d.hint else ""
-    more = len(entry.diagnostics) - 1
-    also = f" (and {more} more: leadsim validate lists them)" if more else ""
-    return f"line {d.line}, column {d.column}: {d.message}{hint} [{d.code}]{also}"
-
-
-def shelf_order(entry: Entry) -> tuple[bool, str]:
-    if entry.scenario is None:
-        return (True, entry.path.name)
-    title = plain(entry.scenario.title).lower()
+def shelf_order(row: Row) -> tuple[bool, str]:
+    """Playable scenarios first, by title as a reader files them ("The Check-in" under C);
+    broken files after them, by name."""
+    if row.problem is not None:
+        return (True, row.name)
+    title = plain(row.title).lower()
     for article in ("the ", "a ", "an "):
         if title.startswith(article):
             title = title[len(article) :]
@@ -88,11 +84,8 @@ def shelf_order(entry: Entry) -> tuple[bool, str]:
     return (False, title)
 
 
-def matches(entry: Entry, words: Sequence[str]) -> bool:
-    s = entry.scenario
-    haystack = " ".join(
-        [entry.path.name, entry.id, *((s.title, s.summary, s.author) if s else ())]
-    ).lower()
+def matches(row: Row, words: Sequence[str]) -> bool:
+    haystack = " ".join([row.name, row.id, row.title, row.summary, row.author]).lower()
     return all(w in haystack for w in words)
 
 
@@ -108,9 +101,9 @@ class LibraryScreen(Screen[None]):
         super().__init__()
         self.dirs = list(dirs)
         self.shipped = shipped
-        self.entries: list[Entry] | None = None
-        self.rows: dict[int, Hanging] = {}
-        self.shown: list[Entry] = []
+        self.entries: list[Row] | None = None
+        self.drawn: dict[int, Hanging] = {}
+        self.shown: list[Row] = []
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Scenario library")
@@ -126,18 +119,15 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="library")
     def load(self) -> None:
-        from sim import library
+        from sim.tui import shelf
 
-        # Playable scenarios first, by title as a reader files them ("The Check-in" under
-        # C); broken files after them, by name. Rows are drawn here, once: measuring a large
-        # scenario's length should not happen on every keystroke of the filter.
-        entries = sorted(library.discover(self.dirs, shipped=self.shipped), key=shelf_order)
-        rows = {id(e): describe(e) for e in entries}
-        self.app.call_from_thread(self._loaded, entries, rows)
+        rows = sorted(shelf.scan(self.dirs, shipped=self.shipped), key=shelf_order)
+        drawn = {id(row): describe(row) for row in rows}  # once, not per keystroke
+        self.app.call_from_thread(self._loaded, rows, drawn)
 
-    def _loaded(self, entries: list[Entry], rows: dict[int, Hanging]) -> None:
-        self.entries = entries
-        self.rows = rows
+    def _loaded(self, rows: list[Row], drawn: dict[int, Hanging]) -> None:
+        self.entries = rows
+        self.drawn = drawn
         self.refilter()
 
     def refilter(self) -> None:
@@ -145,11 +135,11 @@ class LibraryScreen(Screen[None]):
         words = self.query_one("#filter", Input).value.lower().split()
         self.shown = [e for e in entries if matches(e, words)]
         listing = self.query_one("#scenarios", OptionList)
-        listing.set_options(Option(self.rows[id(e)], id=str(i)) for i, e in enumerate(self.shown))
+        listing.set_options(Option(self.drawn[id(r)], id=str(i)) for i, r in enumerate(self.shown))
         if self.shown:
             listing.highlighted = 0
         status = self.query_one("#library-status", Static)
-        broken = sum(1 for e in entries if e.scenario is None)
+        broken = sum(1 for row in entries if row.problem is not None)
         if not entries:
             where = ", ".join(str(d) for d in self.dirs) or "the shipped folder"
             status.update(Content(f"No scenario files found in {where}."))
@@ -176,16 +166,34 @@ class LibraryScreen(Screen[None]):
     def start(self, index: int) -> None:
         if not 0 <= index < len(self.shown):
             return
-        entry = self.shown[index]
-        if entry.scenario is None:
-            self.notify(
-                plain(f"{entry.path.name}: {first_problem(entry)}"),
-                title="This scenario cannot be loaded",
-                severity="error",
-                markup=False,
-            )
+        row = self.shown[index]
+        if row.problem is not None:
+            self.cannot_load(row.name, row.problem)
             return
-        self.post_message(ScenarioPicked(entry.path, entry.scenario))
+        self.open(Path(row.path))
+
+    @work(thread=True, exclusive=True, group="open")
+    def open(self, path: Path) -> None:
+        """Load the picked file afresh: the list may be older than the file."""
+        from sim import loader
+        from sim.diagnostics import errors
+
+        scenario, diagnostics = loader.check(path)
+        if scenario is None:
+            self.app.call_from_thread(
+                self.cannot_load, path.name, first_problem(errors(diagnostics))
+            )
+            self.app.call_from_thread(self.load)  # show the file's problem in the list too
+            return
+        self.app.call_from_thread(self.post_message, ScenarioPicked(path, scenario))
+
+    def cannot_load(self, name: str, problem: str) -> None:
+        self.notify(
+            plain(f"{name}: {problem}"),
+            title="This scenario cannot be loaded",
+            severity="error",
+            markup=False,
+        )
 
     def action_move(self, step: int) -> None:
         listing = self.query_one("#scenarios", OptionList)
