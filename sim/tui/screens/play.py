@@ -32,7 +32,10 @@ Phase = Literal["choosing", "feedback"]
 
 
 class PlayScreen(Screen[None]):
-    AUTO_FOCUS = ""  # show_scene focuses the choices without scrolling past the scene
+    """Keys are the screen's, not a focused widget's: nothing takes the focus here except the
+    reflection box, so a decision does not move the focus (and restyle the widgets) twice."""
+
+    AUTO_FOCUS = ""
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -41,6 +44,14 @@ class PlayScreen(Screen[None]):
             )
             for n in range(1, 10)
         ),
+        Binding("up", "cursor('up')", "Previous", show=False),
+        Binding("down", "cursor('down')", "Next", show=False),
+        Binding("home", "cursor('first')", "First", show=False),
+        Binding("end", "cursor('last')", "Last", show=False),
+        Binding("enter", "select", "Choose", show=False),
+        Binding("enter,space", "carry_on", "Continue", key_display="\N{RETURN SYMBOL}"),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
         Binding("escape", "leave", "Library"),
         Binding("m", "app.map", "Map"),
     ]
@@ -98,7 +109,7 @@ class PlayScreen(Screen[None]):
         choices = self.query_one(ChoiceList)
         choices.display = True
         choices.show(s.offers())
-        choices.focus(scroll_visible=False)  # read the scene from its top
+        self.set_focus(None)  # the reflection box may have had it
         self.query_one("#play-main", VerticalScroll).scroll_home(animate=False)
 
     def show_feedback(self, decision: Decision) -> None:
@@ -118,9 +129,30 @@ class PlayScreen(Screen[None]):
     # -- acting --
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick":
+        if action in ("pick", "cursor", "select"):
             return self.phase == "choosing"
+        if action == "carry_on":
+            return self.phase == "feedback"
         return True
+
+    def action_cursor(self, where: str) -> None:
+        choices = self.query_one(ChoiceList)
+        {
+            "up": choices.action_cursor_up,
+            "down": choices.action_cursor_down,
+            "first": choices.action_first,
+            "last": choices.action_last,
+        }[where]()
+
+    def action_select(self) -> None:
+        self.query_one(ChoiceList).action_select()
+
+    def action_carry_on(self) -> None:
+        self.query_one(FeedbackPanel).action_done()
+
+    def action_scroll(self, where: str) -> None:
+        main = self.query_one("#play-main", VerticalScroll)
+        main.scroll_page_up() if where == "page_up" else main.scroll_page_down()
 
     def action_pick(self, number: int) -> None:
         if self.phase == "choosing" and not self.query_one(ChoiceList).pick(number):

@@ -23,7 +23,9 @@ from sim.tui.widgets.hanging import Hanging
 LOCKED = "\N{EN DASH} "
 
 
-class ChoiceList(OptionList):
+class ChoiceList(OptionList, can_focus=False):
+    """Not focusable: the play screen's keys drive it, and the mouse still picks."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.numbered: list[str] = []

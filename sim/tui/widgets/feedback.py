@@ -7,11 +7,8 @@ reflection question is asked here; the answer may be left empty.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
@@ -31,10 +28,8 @@ class ContinueHint(Static):
         panel.action_done()
 
 
-class FeedbackPanel(Vertical, can_focus=True):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "done", "Continue", priority=False)
-    ]
+class FeedbackPanel(Vertical):
+    """Enter (a binding of the play screen) or a click on the last line continues."""
 
     def compose(self) -> ComposeResult:
         # One Static for everything but the question: fewer widgets to lay out per decision.
@@ -81,7 +76,8 @@ class FeedbackPanel(Vertical, can_focus=True):
         if not coach:
             hint = Content.assemble(hint, ("   (style and notes come in the debrief)", "italic"))
         self.query_one("#fb-hint", ContinueHint).update(hint)
-        (answer if question else self).focus(scroll_visible=False)
+        if question:
+            answer.focus(scroll_visible=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
