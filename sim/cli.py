@@ -16,36 +16,58 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from sim import __version__
+from sim.diagnostics import ScenarioError
 
-COMMANDS = (
-    "sim.commands.play",
-    "sim.commands.list",
-    "sim.commands.validate",
-    "sim.commands.traits",
-    "sim.commands.new",
-    "sim.commands.schema",
-    "sim.commands.check",
-    "sim.commands.graph",
-    "sim.commands.resume",
-    "sim.commands.replay",
-    "sim.commands.sessions",
-)
-
-
-def _modules() -> list[ModuleType]:
-    return [importlib.import_module(name) for name in COMMANDS]
+# name -> module, in the order `leadsim --help` lists them. Only the module of the command
+# being run is imported (every module costs start-up time the simulator should not pay).
+COMMANDS = {
+    "play": "sim.commands.play",
+    "list": "sim.commands.list",
+    "validate": "sim.commands.validate",
+    "traits": "sim.commands.traits",
+    "new": "sim.commands.new",
+    "schema": "sim.commands.schema",
+    "check": "sim.commands.check",
+    "graph": "sim.commands.graph",
+    "resume": "sim.commands.resume",
+    "replay": "sim.commands.replay",
+    "sessions": "sim.commands.sessions",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    """``--version``, looking the version up only when asked (it costs ~35 ms)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from sim import __version__
+
+        print(f"leadsim {__version__}")
+        parser.exit()
+
+
+def _wanted(argv: Sequence[str]) -> list[str]:
+    """The command modules this command line needs: the one it names, or all of them when
+    it names none (help, a typo), so argparse can list them."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first is None:
+        return [] if not argv else list(COMMANDS.values())
+    return [COMMANDS[first]] if first in COMMANDS else list(COMMANDS.values())
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leadsim",
         description="Practise managing and leading in branching workplace scenarios. "
         "Run without a command to open the simulator.",
     )
-    parser.add_argument("--version", action="version", version=f"leadsim {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _modules():
+    names = list(COMMANDS.values()) if argv is None else _wanted(argv)
+    modules: list[ModuleType] = [importlib.import_module(name) for name in names]
+    for module in modules:
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(run=module.run)
@@ -53,19 +75,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        from sim.commands import play
-
-        return play.open_library(args)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
+        if args.command is None:
+            from sim.commands import play
+
+            return play.open_library(args)
         return int(args.run(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except ScenarioError as e:
+        # A command that could not find or load its scenario: its diagnostics, no traceback.
+        from sim.text import plain
+
+        for d in e.diagnostics:
+            print(plain(d.format()), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -173,3 +173,10 @@ def test_text_mode_reports_a_softlock_instead_of_asking_for_1_to_0(tmp_path: Pat
     out = leadsim("play", str(stuck), "--text", "--seed", "1")
     assert out.returncode == 1
     assert "the scenario is stuck" in out.stdout and "Choose 1-0" not in out.stdout
+
+
+def test_tui_path_with_unknown_scenario_is_a_message_not_a_traceback() -> None:
+    out = leadsim("play", "no-such-scenario")  # no --text: the simulator's path
+    assert out.returncode == 1
+    assert "no scenario file or shipped scenario called 'no-such-scenario'" in out.stderr
+    assert "Traceback" not in out.stderr

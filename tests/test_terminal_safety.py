@@ -81,7 +81,7 @@ def assert_safe(done: subprocess.CompletedProcess[str], *, json_out: bool = Fals
 
 
 def has_command(name: str) -> bool:
-    return f"sim.commands.{name}" in cli.COMMANDS
+    return f"sim.commands.{name}" in cli.COMMANDS.values()
 
 
 @pytest.fixture
