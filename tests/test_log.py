@@ -241,6 +241,22 @@ def test_unfinished_offers_only_sessions_the_new_one_could_continue(
     assert log.unfinished("log-fixture", folder=tmp_path, mode="assessment") == []
 
 
+def test_watch_sessions_are_marked_and_never_offered_for_resume(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    # `play --watch` starts a new log at every reload; the old ones must not pile up as
+    # resume offers, but they stay listed and readable.
+    draft = Session(scenario, 5, recorder=log.SessionLog(tmp_path, watch=True)).begin()
+    draft.choose("ask")
+    ordinary = Session(scenario, 5, recorder=log.SessionLog(tmp_path)).begin()
+    assert lines(draft.recorder.path)[0]["watch"] is True  # type: ignore[union-attr]
+    assert "watch" not in lines(ordinary.recorder.path)[0]  # type: ignore[union-attr]
+    found = log.unfinished("log-fixture", folder=tmp_path)
+    assert [i.path for i in found] == [ordinary.recorder.path]  # type: ignore[union-attr]
+    (info,) = [i for i in log.list_sessions(tmp_path) if i.header and i.header.watch]
+    assert info.path == draft.recorder.path and info.step == 1  # type: ignore[union-attr]
+
+
 def test_a_listing_reads_where_each_session_stands(scenario: Scenario, tmp_path: Path) -> None:
     done = play(scenario, tmp_path)
     info = log.summarize(done.recorder.path)  # type: ignore[union-attr]

@@ -105,5 +105,5 @@ def make_session(args: argparse.Namespace, scenario: Scenario) -> Session:
         mode="assessment" if getattr(args, "assessment", False) else "practice",
         feedback=getattr(args, "feedback", None),
         trainee=getattr(args, "name", None),
-        recorder=SessionLog(getattr(args, "log", None)),
+        recorder=SessionLog(getattr(args, "log", None), watch=bool(getattr(args, "watch", False))),
     )

@@ -37,7 +37,8 @@ def row(info: LogInfo) -> list[str]:
     h = info.header
     when = h.started[:16].replace("T", " ") if h else "?"
     trainee = plain(h.trainee) if h and h.trainee else "-"
-    return [when, plain(info.scenario), trainee, state_of(info), info.path.name]
+    state = state_of(info) + (" (--watch)" if h and h.watch else "")
+    return [when, plain(info.scenario), trainee, state, info.path.name]
 
 
 def run(args: argparse.Namespace) -> int:

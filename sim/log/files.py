@@ -143,7 +143,7 @@ def unfinished(
     found = []
     for info in list_sessions(folder if folder is not None else sessions_dir(home)):
         h = info.header
-        if h is None or info.finished or h.scenario != scenario_id:
+        if h is None or info.finished or h.watch or h.scenario != scenario_id:
             continue
         if trainee is not _ANY and h.trainee != trainee:
             continue

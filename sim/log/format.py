@@ -95,6 +95,9 @@ class Header:
     app: str
     started: str
     format: int = FORMAT
+    watch: bool = False
+    """A trainer's ``--watch`` run of a scenario being edited: listed, never offered for
+    resume (each reload starts a new log)."""
 
 
 @attrs.frozen
@@ -161,6 +164,7 @@ def _is_int(v: Any) -> bool:
 # Field checks by the field's annotation (a string, under `from __future__ import annotations`).
 _CHECKS: dict[str, Callable[[Any], bool]] = {
     "str": lambda v: isinstance(v, str),
+    "bool": lambda v: isinstance(v, bool),
     "int": _is_int,
     "float": lambda v: _is_int(v) or isinstance(v, float),
     "str | None": lambda v: v is None or isinstance(v, str),
@@ -216,9 +220,11 @@ def encode(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def header_record(session: Session, session_id: str, moment: datetime) -> dict[str, Any]:
+def header_record(
+    session: Session, session_id: str, moment: datetime, *, watch: bool = False
+) -> dict[str, Any]:
     sc = session.scenario
-    return {
+    record = {
         "type": "session",
         "format": FORMAT,
         "log": KIND,
@@ -235,6 +241,9 @@ def header_record(session: Session, session_id: str, moment: datetime) -> dict[s
         "app": __version__,
         "started": timestamp(moment),
     }
+    if watch:
+        record["watch"] = True  # written only when set, so ordinary headers stay as they were
+    return record
 
 
 def decision_record(scenario: Scenario, decision: Decision, elapsed: float) -> dict[str, Any]:

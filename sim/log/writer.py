@@ -55,8 +55,10 @@ class SessionLog:
         sync: bool = True,
         warn: Callable[[str], None] | None = None,
         now: Callable[[], datetime] = utc_now,
+        watch: bool = False,
     ) -> None:
         self.target = target
+        self.watch = watch
         self.sync = sync
         self.warn = warn or _stderr
         self.now = now
@@ -101,7 +103,7 @@ class SessionLog:
                 return
             self.path, self.session_id = path, session_id
             _sync_folder(folder)
-            self._write(header_record(session, session_id, moment))
+            self._write(header_record(session, session_id, moment, watch=self.watch))
             return
         self._fail(f"cannot find a free log file name in {folder}")
 

@@ -72,6 +72,7 @@ class Options:
             assessment=self.assessment,
             name=self.name,
             log=self.log,
+            watch=self.watch,
         )
 
 
