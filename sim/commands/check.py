@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from sim import library, loader, playtest
-from sim.diagnostics import ScenarioError
 from sim.explore import DEFAULT_LIMIT, Exploration, Problem, explore
 from sim.model import STYLES, Scenario
 from sim.text import json_safe, plain
@@ -77,12 +76,7 @@ def _with_progress(what: str, total: int, work: Callable[[Progress], Any]) -> An
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        scenario = loader.load(library.resolve(args.scenario))
-    except ScenarioError as e:
-        for d in e.diagnostics:
-            print(plain(d.format()), file=sys.stderr)
-        return 1
+    scenario = loader.load(library.resolve(args.scenario))  # cli.main reports a ScenarioError
     limit = max(1, args.max_states)
     found = _with_progress("exploring", limit, lambda bar: explore(scenario, limit, progress=bar))
     bots = playtest.personas(scenario, limit, seed=args.seed)

@@ -6,8 +6,6 @@ import argparse
 import sys
 
 from sim import graph, library, loader
-from sim.diagnostics import ScenarioError
-from sim.text import plain
 
 NAME = "graph"
 HELP = "print the scene graph as Mermaid or Graphviz DOT (colours and labels show style)"
@@ -24,12 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        scenario = loader.load(library.resolve(args.scenario))
-    except ScenarioError as e:
-        for d in e.diagnostics:
-            print(plain(d.format()), file=sys.stderr)
-        return 1
+    scenario = loader.load(library.resolve(args.scenario))  # cli.main reports a ScenarioError
     render = graph.mermaid if args.format == "mermaid" else graph.dot
     sys.stdout.write(render(scenario))
     return 0

@@ -8,10 +8,8 @@ import sys
 from pathlib import Path
 
 from sim import library, loader
-from sim.diagnostics import ScenarioError
 from sim.model import FEEDBACK_MODES, Scenario
 from sim.session import Session
-from sim.text import plain
 
 NAME = "play"
 HELP = "play a scenario (a file path or a shipped scenario's id)"
@@ -62,22 +60,10 @@ def _run_tui(args: argparse.Namespace, scenario: Path | None) -> int:
     return int(run_app(args, scenario))
 
 
-def load_or_report(name: str, dirs: list[Path]) -> Scenario | None:
-    """Load a scenario named on the command line, printing its problems if it is broken."""
-    try:
-        return loader.load(library.resolve(name, dirs))
-    except ScenarioError as e:
-        for d in e.diagnostics:
-            print(plain(d.format()), file=sys.stderr)
-        return None
-
-
 def run(args: argparse.Namespace) -> int:
     if not args.text:
         return _run_tui(args, library.resolve(args.scenario, args.dir))
-    scenario = load_or_report(args.scenario, args.dir)
-    if scenario is None:
-        return 1
+    scenario = loader.load(library.resolve(args.scenario, args.dir))  # errors: see cli.main
     from sim import textplay
     from sim.commands.resume import offer_text
 

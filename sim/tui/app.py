@@ -485,21 +485,12 @@ def run_app(
     args: argparse.Namespace, scenario_path: Path | None, session: Session | None = None
 ) -> int:
     """Run the simulator for the command line; returns the exit code."""
-    from sim.diagnostics import ScenarioError
-    from sim.text import plain
 
     options = Options.from_args(args)
     if session is not None:
         # `leadsim resume LOG` passes the log it continues as args.log; new sessions started
         # from the library go to the default folder.
         options = replace(options, log=None)
-    try:
-        app = build_app(options, scenario_path, session)
-    except ScenarioError as e:
-        import sys
-
-        for d in e.diagnostics:
-            print(plain(d.format()), file=sys.stderr)
-        return 1
+    app = build_app(options, scenario_path, session)  # a ScenarioError: see cli.main
     app.run()
     return app.return_code or 0
