@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.helpers import leadsim
 from tests.test_loader import BASE
 
 DATA = Path(__file__).parent / "data"
 SMALL = str(DATA / "small.yaml")
-
-
-def leadsim(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def test_version_and_help() -> None:

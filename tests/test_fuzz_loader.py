@@ -73,7 +73,7 @@ def check_outcome(text: str) -> tuple[Scenario | None, list[Diagnostic]]:
     for d in diags:
         assert d.code in LOAD_CODES, d
         assert d.path == "<fuzz>"
-        assert 1 <= d.line <= lines, d
+        assert d.line in range(1, lines + 1), d
         assert d.column >= 1, d
         assert d.message and "\n" not in d.message, d
     if scenario is not None:

@@ -20,6 +20,7 @@ from sim import loader, log
 from sim.commands.resume import resume_session
 from sim.model import Scenario
 from sim.session import Session
+from tests.helpers import leadsim
 
 FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"
 ANSWERS = "1\n\n1\n1\n"  # plan, (skip reflection), push, ship: an ending
@@ -37,16 +38,6 @@ def logged(scenario: Scenario, target: Path, warnings: list[str]) -> Session:
 def path_of(session: Session) -> Path:
     assert isinstance(session.recorder, log.SessionLog) and session.recorder.path is not None
     return session.recorder.path
-
-
-def leadsim(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.parametrize("call", ["write", "fsync"])

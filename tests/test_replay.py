@@ -3,10 +3,7 @@ tests, and sessions listing. The replay screen's Pilot test is in test_replay_ap
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,19 +13,9 @@ from hypothesis import strategies as st
 from sim import engine, loader, log, replay
 from sim.model import Scenario
 from sim.session import Session
+from tests.helpers import leadsim
 
 FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"
-
-
-def leadsim(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ},
-    )
 
 
 def text_session(scenario: Path, logs: Path, seed: int, answers: str, *extra: str) -> Path:

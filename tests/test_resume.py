@@ -20,18 +20,9 @@ from sim import engine, loader, log, replay
 from sim.commands import resume
 from sim.model import Scenario
 from sim.session import Session
+from tests.helpers import leadsim
 
 FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"
-
-
-def leadsim(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def text_session(logs: Path, seed: int, answers: str, scenario: Path = FIXTURE) -> Path:
