@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from sim import loader, schema, starter
+from sim import elements, loader, schema, starter
 from tests.test_cli import leadsim
 from tests.test_lint import expected
 
@@ -161,12 +161,12 @@ def keys(definition: dict[str, Any]) -> tuple[set[str], set[str]]:
 @pytest.mark.parametrize(
     ("table", "pointer"),
     [
-        (loader.TOP_KEYS, ""),
-        (loader.METER_KEYS, "meter"),
-        (loader.SCENE_KEYS, "scene"),
-        (loader.CHOICE_KEYS, "choice"),
-        (loader.ROUTE_KEYS, "route"),
-        (loader.ENDING_KEYS, "ending"),
+        (elements.TOP_KEYS, ""),
+        (elements.METER_KEYS, "meter"),
+        (elements.SCENE_KEYS, "scene"),
+        (elements.CHOICE_KEYS, "choice"),
+        (elements.ROUTE_KEYS, "route"),
+        (elements.ENDING_KEYS, "ending"),
     ],
 )
 def test_schema_keys_match_the_loader(table: dict[str, bool], pointer: str) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sim import starter
-from sim.loader import SCENARIO_ID, SCENARIO_RULE
+from sim.elements import SCENARIO_ID, SCENARIO_RULE
 
 NAME = "new"
 HELP = "write a commented starter scenario ID.yaml (never overwrites a file)"
