@@ -378,13 +378,14 @@ def compile_expr(node: Expr) -> Compiled:
     """Turn a tree into a closure. Flags read as 1/0 in arithmetic and true/false in logic."""
     match node:
         case Number(value) | Bool(value):
-            return lambda facts, v=value: v
+            constant: float | bool = value
+            return lambda facts: constant
         case Name(name):
-            return lambda facts, n=name: facts.value_of(n)
+            return lambda facts: facts.value_of(name)
         case Call("visited", scene):
-            return lambda facts, s=scene: facts.visits_of(s) > 0
+            return lambda facts: facts.visits_of(scene) > 0
         case Call(_, scene):
-            return lambda facts, s=scene: facts.visits_of(s)
+            return lambda facts: facts.visits_of(scene)
         case Not(operand):
             inner = compile_expr(operand)
             return lambda facts: not inner(facts)

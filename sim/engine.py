@@ -230,7 +230,7 @@ def apply_effects(scenario: Scenario, meters: tuple[int, ...], effects: Effects)
     for change in effects.changes:
         i = index[change.meter]
         meter = scenario.meters[i]
-        value = values[i]
+        value: float = values[i]
         if change.kind == "delta":
             value = value + change.amount
         elif change.amount >= 0:

@@ -78,8 +78,13 @@ class Exploration:
 class Persona(Protocol):
     """A fixed way of playing: picks one of the available choices at each decision."""
 
-    name: str
-    period: int  # how many phases its rhythm has (1: it always plays the same way)
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def period(self) -> int:
+        """How many phases its rhythm has (1: it always plays the same way)."""
+        ...
 
     def pick(self, offered: Sequence[Choice], phase: int) -> Choice: ...
 

@@ -77,7 +77,7 @@ def live_routes(choice: Choice) -> list[tuple[int, Route]]:
 
 def edges(scenario: Scenario, *, live: bool = False) -> list[Edge]:
     """Every route in file order; with ``live``, only routes that can be taken at all."""
-    out = []
+    out: list[Edge] = []
     for scene in scenario.scenes.values():
         for choice in scene.choices:
             if live and never(choice.guard):
@@ -179,8 +179,8 @@ def mermaid(scenario: Scenario) -> str:
     for style, links in by_style.items():
         colour = STYLE_COLOURS[style]
         lines.append(f"  linkStyle {','.join(map(str, links))} stroke:{colour},color:{colour}")
-    for outcome, fill in OUTCOME_COLOURS.items():
-        lines.append(f"  classDef {outcome or 'unrated'} fill:{fill},stroke:#333")
+    for rating, fill in OUTCOME_COLOURS.items():
+        lines.append(f"  classDef {rating or 'unrated'} fill:{fill},stroke:#333")
     return "\n".join(lines) + "\n"
 
 

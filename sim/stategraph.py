@@ -105,7 +105,7 @@ class StateGraph:
         out = {}
         for place in sorted(finals):
             states = finals[place]
-            styles = {}
+            styles: dict[str, tuple[int, int | None]] = {}
             for slot, style in enumerate(STYLES):
                 highs = [most[s][slot] for s in states]
                 styles[style] = (

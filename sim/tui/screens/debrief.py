@@ -46,7 +46,7 @@ def heading(text: str) -> Static:
 
 
 class DebriefScreen(Screen[None]):
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]  # type: ignore[misc]  # Textual annotates it "ClassVar[...] | None"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "again", "Play again"),
         Binding("r", "rewind", "Go back"),

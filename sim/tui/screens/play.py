@@ -36,7 +36,7 @@ class PlayScreen(Screen[None]):
     reflection box, so a decision does not move the focus (and restyle the widgets) twice."""
 
     AUTO_FOCUS = ""
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]  # type: ignore[misc]  # Textual annotates it "ClassVar[...] | None"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
