@@ -24,6 +24,7 @@ from sim.model import (
     MeterChange,
     Route,
     Scene,
+    Where,
 )
 from sim.nodes import UNREADABLE, NodeReader, kind_of, offset_in, short, suggest
 from sim.traits import TRAIT_IDS
@@ -81,17 +82,24 @@ class Elements:
         self.meters: dict[str, Meter] = {}
         self.flags_written: set[str] = set()
         self.declared_flags: set[str] = set()
+        self.declared_at: dict[str, Where] = {}
         # Conditions are checked for names after every scene is read.
         self.pending: list[tuple[conditions.Condition, Node]] = []
         self.targets: list[tuple[str, Node]] = []
 
-    def flag_names(self, node: Node, what: str) -> list[str]:
+    def flag_names(
+        self, node: Node, what: str, places: dict[str, Where] | None = None
+    ) -> list[str]:
+        """The flag names a `set`, `clear` or `flags` value lists; ``places`` (if given)
+        learns where each one is written."""
         nodes = [node] if isinstance(node, ScalarNode) else self.r.sequence(node, what) or []
         names = []
         for n in nodes:
             name = self.r.identifier(n, f"flag in {what}", NAME_ID, FLAG_RULE)
             if name is not None:
                 names.append(name)
+                if places is not None:
+                    places.setdefault(name, where(n))
         return names
 
     # -- conditions --

@@ -346,7 +346,7 @@ class _Lint:
                 cleared = " (only cleared)" if flag in cleared_at else ""
                 self.add(
                     "LS133",
-                    cleared_at.get(flag) or self.s.where,
+                    cleared_at.get(flag) or self.s.declared_at.get(flag) or self.s.where,
                     f"flag {flag!r} is never set or read{cleared}, so it does nothing",
                     "remove it (from 'flags:' and any 'clear:'), or set it in a choice's "
                     "effects and read it in an 'if'",

@@ -132,7 +132,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         )
         mode = None
     if "flags" in top:
-        b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'"))
+        b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'", b.declared_at))
     if "meters" in top:
         b.read_meters(top["meters"][1])
 
@@ -197,6 +197,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         version=version,
         feedback_mode=mode,
         flags=frozenset(b.declared_flags | b.flags_written),
+        declared_at=b.declared_at,
         author=author,
         path=r.path,
         sha256=digest,

@@ -140,6 +140,8 @@ class Scenario:
     version: str = "1"
     feedback_mode: FeedbackMode = "coach"
     flags: frozenset[str] = frozenset()
+    declared_at: Mapping[str, Where] = attrs.field(factory=dict, eq=False, repr=False)
+    """Where each flag listed under ``flags:`` is written, for diagnostics about it."""
     author: str = ""
     path: str = attrs.field(default="", eq=False)
     sha256: str = attrs.field(default="", eq=False)
