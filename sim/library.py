@@ -13,9 +13,11 @@ from pathlib import Path
 
 import attrs
 
-from sim import loader
 from sim.diagnostics import Diagnostic, ScenarioError
 from sim.model import Scenario
+
+# The loader (and PyYAML) is imported where a file is actually read, so the simulator can
+# find and list files at start-up without paying for it.
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -45,14 +47,17 @@ class Entry:
 
 
 def scenario_files(directory: Path) -> list[Path]:
-    if not directory.is_dir():
+    try:
+        return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    except OSError:  # missing, not a folder, or unreadable: nothing to list
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
 
 
 def discover(extra: Iterable[Path] = (), shipped: bool = True) -> list[Entry]:
     """Every scenario in the shipped folder (unless ``shipped`` is false) and in ``extra``."""
     folders = ([shipped_dir()] if shipped else []) + [Path(d) for d in extra]
+    from sim import loader
+
     entries = []
     for folder in folders:
         for path in scenario_files(folder):

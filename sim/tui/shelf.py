@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.library import scenario_files, shipped_dir
+
 FORMAT = 1
-SUFFIXES = (".yaml", ".yml")  # as sim.library.SUFFIXES (tests keep the two in step)
 
 
 @dataclass(frozen=True)
@@ -43,25 +44,6 @@ class Row:
     @property
     def name(self) -> str:
         return Path(self.path).name
-
-
-def shipped_dir() -> Path:
-    """The same rule as :func:`sim.library.shipped_dir`, without importing the loader."""
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "scenarios"
-    return installed if installed.is_dir() else package.parent / "scenarios"
-
-
-def scenario_files(folders: Iterable[Path]) -> Iterator[Path]:
-    for folder in folders:
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        for name in names:
-            path = Path(folder) / name
-            if path.suffix in SUFFIXES and path.is_file():
-                yield path
 
 
 def cache_file() -> Path:
@@ -143,7 +125,7 @@ def scan(dirs: Iterable[Path] = (), shipped: bool = True, index: Path | None = N
     rows: list[Row] = []
     files: dict[str, Any] = {}
     changed = False
-    for path in scenario_files(folders):
+    for path in (p for folder in folders for p in scenario_files(folder)):
         key = str(path.resolve())
         stamp = _stamp(path)
         entry = known.get(key)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sim import library, loader
+from sim import loader
 from sim.session import Session
 from sim.tui import shelf
 from sim.tui.content import prose, signed
@@ -87,8 +87,3 @@ def test_shelf_reads_each_file_once_until_it_changes(tmp_path: Path, monkeypatch
     os.utime(late, ns=(late.stat().st_mtime_ns + 10**9,) * 2)
     again = {row.name: row for row in shelf.scan([folder], shipped=False, index=index)}
     assert read == ["late.yaml"] and again["late.yaml"].title == "The Later Report"
-
-
-def test_shelf_finds_the_shipped_folder_as_the_library_does() -> None:
-    assert shelf.shipped_dir() == library.shipped_dir()
-    assert shelf.SUFFIXES == library.SUFFIXES
