@@ -20,8 +20,8 @@ Rows (each against a baseline measured in the same run, as medians of repeated r
 6. ``replay --verify`` throughput and peak memory on a 100,000-decision log
    (``benchmarks/replay.py``, by the session log's authors, run from here).
 
-A row whose code has not landed yet is reported as skipped, with the reason. Only the
-standard library and the project's own dependencies are used.
+A row that cannot run (its benchmark script fails, twin.py is missing) is reported as not
+measured, with the reason. Only the standard library and the project's own dependencies are used.
 """
 
 from __future__ import annotations
@@ -56,10 +56,8 @@ BARE_TEXTUAL_MS = 215  # the README's figure for a bare Textual 8.2.8 app, for r
 SCENARIOS = ROOT / "scenarios"
 
 
-def module_at(path: Path, name: str) -> ModuleType | None:
-    """Import a benchmark script written by another part of the project, if it exists."""
-    if not path.exists():
-        return None
+def module_at(path: Path, name: str) -> ModuleType:
+    """Import a benchmark script that lives beside this one (benchmarks/ is no package)."""
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -88,9 +86,6 @@ def ms(seconds: float) -> str:
 
 def row_startup(quick: bool, tmp: Path) -> Section:
     section = Section("1. Start-up to the first interactive screen (headless, whole process)")
-    if not (ROOT / "sim" / "tui" / "app.py").exists():
-        section.skipped = "sim/tui/app.py has not landed"
-        return section
     runs = 5 if quick else 7
     script = str(HERE / "_startup.py")
     commands = {
@@ -139,9 +134,6 @@ def row_startup(quick: bool, tmp: Path) -> Section:
 def row_keypress(quick: bool, tmp: Path) -> Section:
     section = Section("2. Keypress to repaint when choosing an option (headless 80x24)")
     keypress = module_at(HERE / "keypress.py", "leadsim_bench_keypress")
-    if keypress is None:
-        section.skipped = "benchmarks/keypress.py has not landed"
-        return section
     os.environ.setdefault("LEADSIM_HOME", str(tmp / "home-keypress"))
     presses = 40 if quick else 80
     results: dict[str, list[float]] = {}
@@ -276,14 +268,8 @@ def row_load(quick: bool, tmp: Path) -> Section:
 
 def row_explore(quick: bool) -> Section:
     section = Section("4. Deep analysis of each shipped scenario")
-    if not (ROOT / "sim" / "explore.py").exists():
-        section.skipped = "sim/explore.py has not landed"
-        return section
-    from sim import explore, loader
+    from sim import explore, lint, loader
 
-    lint_module = None
-    if (ROOT / "sim" / "lint.py").exists():
-        from sim import lint as lint_module
     repeat = 1 if quick else 3
     section.headers = [
         "scenario",
@@ -304,11 +290,9 @@ def row_explore(quick: bool) -> Section:
             start = time.perf_counter()
             found = explore.explore(scenario)
             times.append(time.perf_counter() - start)
-        lint_time = "-"
-        if lint_module is not None:
-            start = time.perf_counter()
-            lint_module.lint(scenario)
-            lint_time = f"{time.perf_counter() - start:.3f}"
+        start = time.perf_counter()
+        lint.lint(scenario)
+        lint_time = f"{time.perf_counter() - start:.3f}"
         t = median(times)
         section.rows.append(
             [
@@ -402,9 +386,6 @@ def row_playthroughs(quick: bool, tmp: Path) -> Section:
 def row_replay(quick: bool, tmp: Path) -> Section:
     section = Section("6. Replay --verify of a long session log")
     bench = module_at(HERE / "replay.py", "leadsim_bench_replay")
-    if bench is None:
-        section.skipped = "benchmarks/replay.py has not landed"
-        return section
     size, repeat = (20_000, 1) if quick else (100_000, 3)
     try:
         from sim import loader, replay
