@@ -122,11 +122,6 @@ class _Facts:
         return self.state.visits_to(scene)
 
 
-def facts(scenario: Scenario, state: State) -> _Facts:
-    """What conditions see of ``state``: meters by name, flags as booleans, visits."""
-    return _Facts(scenario, state)
-
-
 # --- starting and offering --------------------------------------------------------------
 
 

@@ -154,9 +154,3 @@ class Scenario:
 
     def meter(self, meter_id: str) -> Meter:
         return self.meters[self.meter_index[meter_id]]
-
-    @property
-    def best_outcome(self) -> Outcome | None:
-        """The best outcome rating any ending carries, if endings are rated."""
-        rated = [e.outcome for e in self.endings.values() if e.outcome]
-        return min(rated, key=OUTCOMES.index) if rated else None
