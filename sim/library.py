@@ -79,10 +79,11 @@ def resolve(name: str, extra: Iterable[Path] = ()) -> Path:
             if candidate.stem == name:
                 return candidate
     # Ids normally match file names; fall back to reading the files' ids.
-    for entry in discover(extra):
+    entries = discover(extra)
+    for entry in entries:
         if entry.scenario is not None and entry.scenario.id == name:
             return entry.path
-    known = ", ".join(sorted(e.id for e in discover(extra))) or "none"
+    known = ", ".join(sorted(e.id for e in entries)) or "none"
     raise ScenarioError(
         [
             Diagnostic(
