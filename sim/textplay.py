@@ -13,7 +13,7 @@ from sim.engine import Decision, tally_by_style
 from sim.model import Scenario
 from sim.session import Session
 from sim.text import plain
-from sim.traits import BY_ID
+from sim.traits import trait_lean
 
 
 def meter_line(scenario: Scenario, values: tuple[int, ...]) -> str:
@@ -165,26 +165,6 @@ class TextPlay:
             if text.isdigit() and 1 <= int(text) <= len(numbered):
                 return numbered[int(text) - 1]
             self.say(f"Please type a number from 1 to {len(numbered)}, or q to stop.")
-
-
-def trait_lean(decisions: list[Decision]) -> list[str]:
-    """For each trait pair the trainee exercised, which side they took more often."""
-    counts: dict[str, list[int]] = {}
-    for d in decisions:
-        if d.style == "neutral":
-            continue
-        for tag in d.traits:
-            counts.setdefault(tag, [0, 0])[0 if d.style == "manager" else 1] += 1
-    out = []
-    for tag, (manager, leader) in counts.items():
-        pair = BY_ID[tag]
-        if manager > leader:
-            out.append(f"{pair.manager.lower()} ({manager}:{leader})")
-        elif leader > manager:
-            out.append(f"{pair.leader.lower()} ({manager}:{leader})")
-        else:
-            out.append(f"balanced on {pair.id} ({manager}:{leader})")
-    return out
 
 
 def play(session: Session, stdin: TextIO, stdout: TextIO) -> int:

@@ -8,7 +8,13 @@ managing mind and a leading mind handle the same thing. A choice tags the pairs 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import attrs
+
+if TYPE_CHECKING:
+    from sim.engine import Decision
 
 
 @attrs.frozen
@@ -42,3 +48,23 @@ TRAITS: tuple[TraitPair, ...] = (
 
 TRAIT_IDS: frozenset[str] = frozenset(t.id for t in TRAITS)
 BY_ID: dict[str, TraitPair] = {t.id: t for t in TRAITS}
+
+
+def trait_lean(decisions: Iterable[Decision]) -> list[str]:
+    """For each trait pair the trainee exercised, which side they took more often."""
+    counts: dict[str, list[int]] = {}
+    for d in decisions:
+        if d.style == "neutral":
+            continue
+        for tag in d.traits:
+            counts.setdefault(tag, [0, 0])[0 if d.style == "manager" else 1] += 1
+    out = []
+    for tag, (manager, leader) in counts.items():
+        pair = BY_ID[tag]
+        if manager > leader:
+            out.append(f"{pair.manager.lower()} ({manager}:{leader})")
+        elif leader > manager:
+            out.append(f"{pair.leader.lower()} ({manager}:{leader})")
+        else:
+            out.append(f"balanced on {pair.id} ({manager}:{leader})")
+    return out

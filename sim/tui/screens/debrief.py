@@ -19,7 +19,7 @@ from textual.widgets import Static
 from sim.engine import tally_by_style
 from sim.session import Session
 from sim.text import plain
-from sim.textplay import trait_lean
+from sim.traits import trait_lean
 from sim.tui.content import prose, safe
 from sim.tui.messages import BackToLibrary, PlayAgain
 from sim.tui.widgets.hanging import Hanging
