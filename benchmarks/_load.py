@@ -8,8 +8,8 @@ heap and reports its own peak resident memory. Measured, alternating, ``--repeat
 * ``baseline``: ``yaml.load(text, Loader=yaml.CSafeLoader)``, called as anyone would call it;
 * ``baseline_paused``: the same with the cycle collector paused, as the loader runs
   (``--paused-baseline``; it isolates the parser from the collector);
-* ``check``: ``sim.loader.check(FILE)``: read, hash, compose, validate, build the model;
-* ``lint`` (``--lint``): the deep analysis of ``sim.lint`` on the loaded scenario (graph
+* ``check``: ``sim.format.loader.check(FILE)``: read, hash, compose, validate, build the model;
+* ``lint`` (``--lint``): the deep analysis of ``sim.analysis.lint`` on the loaded scenario (graph
   checks plus a state-space exploration bounded at its default limit), once.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from sim import loader
+from sim.format import loader
 
 
 def timed(fn: object) -> float:
@@ -64,7 +64,7 @@ def main() -> int:
     assert scenario is not None
     out["scenes"] = len(scenario.scenes)
     if args.lint:
-        from sim import explore, lint
+        from sim.analysis import explore, lint
 
         start = time.perf_counter()
         found = explore.explore(scenario)

@@ -162,7 +162,7 @@ async def bench_baseline(presses: int) -> list[float]:
 
 
 async def bench_simulator(presses: int, mode: str) -> dict[str, list[float]]:
-    from sim import loader
+    from sim.format import loader
     from sim.tui.app import Options, build_app
 
     folder = Path(tempfile.mkdtemp(prefix="leadsim-bench-"))

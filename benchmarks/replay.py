@@ -6,7 +6,7 @@ measures, for each size:
 
 * baseline: ``json.loads`` of every line, the least any reader of the format must do;
 * read: :class:`sim.log.LogFile` (parse and check every record);
-* verify: :func:`sim.replay.verify` (read, plus re-run every decision through the engine and
+* verify: :func:`sim.log.replay.verify` (read, plus re-run every decision through the engine and
   compare the meters);
 * transcript: ``leadsim replay --text`` into a null stream;
 
@@ -30,10 +30,12 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from sim import engine, loader, log, replay
+from sim import engine, log
 from sim.commands.replay import transcript
+from sim.format import loader
+from sim.log import replay
 from sim.model import Scenario
-from sim.session import Session
+from sim.sessions.session import Session
 
 SCENARIO = """\
 scenario: loop

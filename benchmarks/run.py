@@ -13,7 +13,7 @@ Rows (each against a baseline measured in the same run, as medians of repeated r
    by the TUI's authors, run from here);
 3. load + validate generated scenarios of 100 to 100,000 scenes (``twin.py LAYERS 4``) versus
    a bare ``yaml.load(..., Loader=yaml.CSafeLoader)`` of the same file, each size in a fresh
-   process (``benchmarks/_load.py``), with the deep analysis (``sim.lint``) as its own column;
+   process (``benchmarks/_load.py``), with the deep analysis (``sim.analysis.lint``) as its own column;
 4. deep analysis of each shipped scenario: states explored per second, and lint's total time;
 5. seeded random playthroughs per second with ``sim.engine`` on the Friday Shipment and on
    ``twin.py 10 4``, versus ChoiceScript's randomtest (4,300 runs/s on the same twin);
@@ -257,7 +257,7 @@ def row_load(quick: bool, tmp: Path) -> Section:
         "loader.check pauses the cycle collector while it composes (a measured 2.6x on "
         "10,000 scenes); the 'gc paused' column is yaml.load under the same condition, to "
         "separate the parser from the collector.",
-        "Deep analysis = sim.explore + sim.lint on the loaded scenario, exploring up to its "
+        "Deep analysis = sim.analysis.explore + sim.analysis.lint on the loaded scenario, exploring up to its "
         "default limit of states ('capped' when the twin's state space is larger).",
     ]
     return section
@@ -268,7 +268,8 @@ def row_load(quick: bool, tmp: Path) -> Section:
 
 def row_explore(quick: bool) -> Section:
     section = Section("4. Deep analysis of each shipped scenario")
-    from sim import explore, lint, loader
+    from sim.analysis import explore, lint
+    from sim.format import loader
 
     repeat = 1 if quick else 3
     section.headers = [
@@ -335,7 +336,7 @@ def playthroughs(scenario: object, runs: int, seed: int) -> tuple[float, int]:
 
 def row_playthroughs(quick: bool, tmp: Path) -> Section:
     section = Section("5. Random playthroughs (sim.engine, seeded random.Random)")
-    from sim import loader
+    from sim.format import loader
 
     runs, repeat = (1000, 3) if quick else (3000, 5)
     targets: dict[str, Path] = {}
@@ -388,7 +389,8 @@ def row_replay(quick: bool, tmp: Path) -> Section:
     bench = module_at(HERE / "replay.py", "leadsim_bench_replay")
     size, repeat = (20_000, 1) if quick else (100_000, 3)
     try:
-        from sim import loader, replay
+        from sim.format import loader
+        from sim.log import replay
 
         folder = tmp / "replay"
         folder.mkdir(exist_ok=True)

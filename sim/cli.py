@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from sim.diagnostics import ScenarioError
+from sim.format.diagnostics import ScenarioError
 
 # name -> module, in the order `leadsim --help` lists them. Only the module of the command
 # being run is imported (every module costs start-up time the simulator should not pay).
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except ScenarioError as e:
         # A command that could not find or load its scenario: its diagnostics, no traceback.
-        from sim.text import plain
+        from sim.safetext import plain
 
         for d in e.diagnostics:
             print(plain(d.format()), file=sys.stderr)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import loader
+from sim.format import loader
 from sim.model import Scenario
 
 DATA = Path(__file__).parent / "data"

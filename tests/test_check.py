@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sim import engine, loader, playtest
+from sim import engine
+from sim.analysis import playtest
 from sim.commands.check import Progress
+from sim.format import loader
 from tests.test_cli import leadsim
 
 DATA = Path(__file__).parent / "data"

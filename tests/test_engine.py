@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import engine, loader
+from sim import engine
 from sim.engine import ChoiceNotOffered, SessionOver
+from sim.format import loader
 from sim.model import Scenario
 
 

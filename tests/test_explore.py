@@ -16,8 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import engine, loader
-from sim.explore import Alternating, Always, Step, explore, visit_caps
+from sim import engine
+from sim.analysis.explore import Alternating, Always, Step, explore, visit_caps
+from sim.format import loader
 from sim.model import Scenario
 
 DATA = Path(__file__).parent / "data"

@@ -27,8 +27,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import engine, loader
-from sim.diagnostics import LOAD_CODES, Diagnostic
+from sim import engine
+from sim.format import loader
+from sim.format.diagnostics import LOAD_CODES, Diagnostic
 from sim.model import Scenario
 from tests import strategies as fz
 

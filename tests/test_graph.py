@@ -13,7 +13,8 @@ from pathlib import Path
 
 import attrs
 
-from sim import graph, loader
+from sim.analysis import graph
+from sim.format import loader
 from sim.model import Scenario
 from tests.test_cli import leadsim
 

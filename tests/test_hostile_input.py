@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim import loader
-from sim.diagnostics import Diagnostic
+from sim.format import loader
+from sim.format.diagnostics import Diagnostic
 from tests.strategies import hang_guard
 
 MEMORY_BOUND = 200 * 1024 * 1024

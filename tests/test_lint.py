@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from sim import lint, loader
-from sim.diagnostics import DEEP_CODES, LOAD_CODES, Diagnostic
-from sim.explore import explore
+from sim.analysis import lint
+from sim.analysis.explore import explore
+from sim.format import loader
+from sim.format.diagnostics import DEEP_CODES, LOAD_CODES, Diagnostic
 from tests.test_cli import leadsim
 
 DATA = Path(__file__).parent / "data"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sim import loader
-from sim.diagnostics import Diagnostic, ScenarioError
+from sim.format import loader
+from sim.format.diagnostics import Diagnostic, ScenarioError
 
 BASE = """\
 scenario: demo

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from sim import loader, log
+from sim import log
+from sim.format import loader
 from sim.log import DecisionRecord, EndRecord, Header, ReflectionRecord, RewindRecord
 from sim.model import Scenario
-from sim.session import Session
+from sim.sessions.session import Session
 
 FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"
 

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from sim import loader, log
+from sim import log
 from sim.commands.resume import resume_session
+from sim.format import loader
 from sim.model import Scenario
-from sim.session import Session
+from sim.sessions.session import Session
 from tests.helpers import leadsim
 
 FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"

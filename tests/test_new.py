@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sim import lint, loader, starter
-from sim.explore import Always, explore
+from sim.analysis import lint
+from sim.analysis.explore import Always, explore
+from sim.format import loader, starter
 
 ROOT = Path(__file__).parent.parent
 

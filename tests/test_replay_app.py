@@ -9,8 +9,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from sim import loader, log, replay
-from sim.session import Session
+from sim import log
+from sim.format import loader
+from sim.log import replay
+from sim.sessions.session import Session
 from sim.tui.replay_app import ReplayApp
 
 FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"

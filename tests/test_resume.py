@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 
-from sim import engine, loader, log, replay
+from sim import engine, log
 from sim.commands import resume
+from sim.format import loader
+from sim.log import replay
 from sim.model import Scenario
-from sim.session import Session
+from sim.sessions.session import Session
 from tests.helpers import leadsim
 
 FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"

@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 import pytest
 
-from sim import conditions, engine, loader
+from sim import conditions, engine
+from sim.format import loader
 from sim.model import Scenario
 from sim.traits import TRAITS
 

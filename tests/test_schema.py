@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from sim import elements, loader, schema, starter
+from sim.format import elements, loader, schema, starter
 from tests.test_cli import leadsim
 from tests.test_lint import expected
 
@@ -43,7 +43,7 @@ def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
 
 
 def test_the_schema_ships_inside_the_package_and_the_command_prints_it() -> None:
-    assert schema.path() == ROOT / "sim" / "scenario.schema.json"
+    assert schema.path() == ROOT / "sim" / "format" / "scenario.schema.json"
     out = leadsim("schema")
     assert out.returncode == 0 and json.loads(out.stdout) == schema.load()
     assert leadsim("schema", "--path").stdout.strip() == str(schema.path())

@@ -7,7 +7,7 @@ import pytest
 from sim import engine
 from sim.engine import Decision, State
 from sim.model import Scenario
-from sim.session import RewindNotAllowed, Session
+from sim.sessions.session import RewindNotAllowed, Session
 
 
 class Events:

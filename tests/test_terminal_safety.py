@@ -27,7 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.text import json_safe, plain
+from sim.safetext import json_safe, plain
 from tests.strategies import AWKWARD_TEXT
 
 DATA = Path(__file__).parent / "data"
@@ -143,7 +143,7 @@ def test_plain_examples(raw: str, shown: str) -> None:
 
 def test_the_hostile_fixture_loads_cleanly() -> None:
     """Otherwise the play tests below would only see a diagnostic."""
-    from sim import loader
+    from sim.format import loader
 
     scenario, diags = loader.check(HOSTILE)
     assert scenario is not None, [d.format() for d in diags]

@@ -15,10 +15,11 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from sim import library, loader, playtest
-from sim.explore import DEFAULT_LIMIT, Exploration, Problem, explore
+from sim.analysis import playtest
+from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
+from sim.format import library, loader
 from sim.model import STYLES, Scenario
-from sim.text import json_safe, plain
+from sim.safetext import json_safe, plain
 
 NAME = "check"
 HELP = "play-test a scenario: reachable states, endings, personas, random playthroughs"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim import graph, library, loader
+from sim.analysis import graph
+from sim.format import library, loader
 
 NAME = "graph"
 HELP = "print the scene graph as Mermaid or Graphviz DOT (colours and labels show style)"

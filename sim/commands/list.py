@@ -6,8 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from sim import library
-from sim.text import json_safe, plain
+from sim.format import library
+from sim.safetext import json_safe, plain
 
 NAME = "list"
 HELP = "list the shipped scenarios (and those in --dir) with id, title and size"

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim import starter
-from sim.elements import SCENARIO_ID, SCENARIO_RULE
+from sim.format import starter
+from sim.format.elements import SCENARIO_ID, SCENARIO_RULE
 
 NAME = "new"
 HELP = "write a commented starter scenario ID.yaml (never overwrites a file)"

@@ -7,9 +7,9 @@ import secrets
 import sys
 from pathlib import Path
 
-from sim import library, loader
+from sim.format import library, loader
 from sim.model import FEEDBACK_MODES, Scenario
-from sim.session import Session
+from sim.sessions.session import Session
 
 NAME = "play"
 HELP = "play a scenario (a file path or a shipped scenario's id)"
@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.text:
         return _run_tui(args, library.resolve(args.scenario, args.dir))
     scenario = loader.load(library.resolve(args.scenario, args.dir))  # errors: see cli.main
-    from sim import textplay
     from sim.commands.resume import offer_text
+    from sim.text import play as textplay
 
     session = offer_text(args, scenario, sys.stdin, sys.stdout)
     if session is None:

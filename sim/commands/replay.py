@@ -14,11 +14,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from sim import replay
-from sim.log import SUFFIX, EndRecord, LogError, ReflectionRecord, ResumeRecord, RewindRecord
+from sim.log import (
+    SUFFIX,
+    EndRecord,
+    LogError,
+    ReflectionRecord,
+    ResumeRecord,
+    RewindRecord,
+    replay,
+)
 from sim.model import Scenario
-from sim.text import plain
-from sim.textplay import style_word
+from sim.safetext import plain
+from sim.text.play import style_word
 
 Say = Callable[[str], object]
 

@@ -14,7 +14,7 @@ from typing import TextIO
 
 import attrs
 
-from sim import engine, log, replay
+from sim import engine, log
 from sim.log import (
     DecisionRecord,
     EndRecord,
@@ -23,10 +23,11 @@ from sim.log import (
     LogInfo,
     ReflectionRecord,
     RewindRecord,
+    replay,
 )
 from sim.model import Scenario
-from sim.session import RewindNotAllowed, Session
-from sim.text import plain
+from sim.safetext import plain
+from sim.sessions.session import RewindNotAllowed, Session
 
 NAME = "resume"
 HELP = "continue an unfinished session from its log"
@@ -160,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         print(plain(e.format()), file=sys.stderr)
         return 1
     if args.text:
-        from sim import textplay
+        from sim.text import play as textplay
 
         for note in notes:
             print(plain(note))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim import schema
+from sim.format import schema
 
 NAME = "schema"
 HELP = "print the JSON Schema of scenario files (for editor completion and checking)"

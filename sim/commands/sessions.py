@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sim import log
 from sim.log import LogInfo
-from sim.text import plain
+from sim.safetext import plain
 
 NAME = "sessions"
 HELP = "list logged sessions (when, scenario, trainee, ending or where it stopped)"

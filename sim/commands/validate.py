@@ -7,10 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from sim import library, lint, loader
-from sim.diagnostics import Diagnostic
-from sim.explore import DEFAULT_LIMIT
-from sim.text import json_safe, plain
+from sim.analysis import lint
+from sim.analysis.explore import DEFAULT_LIMIT
+from sim.format import library, loader
+from sim.format.diagnostics import Diagnostic
+from sim.safetext import json_safe, plain
 
 NAME = "validate"
 HELP = "check scenario files: every problem as path:line:column: severity: message"

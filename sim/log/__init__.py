@@ -7,7 +7,7 @@ back line by line so that a cut-off last line is recognised and a damaged one is
 its line number (see :mod:`sim.log.reader`).
 
 This package is the facade: ``from sim import log`` then ``log.SessionLog``, ``log.LogFile``,
-``log.unfinished``. The engine never reads a log; :mod:`sim.replay` re-runs one through it.
+``log.unfinished``. The engine never reads a log; :mod:`sim.log.replay` re-runs one through it.
 """
 
 from sim.log.files import (

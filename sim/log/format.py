@@ -22,7 +22,7 @@ from sim.engine import Decision, State, meters_by_name, tally_by_style
 
 if TYPE_CHECKING:
     from sim.model import Scenario
-    from sim.session import Session
+    from sim.sessions.session import Session
 
 FORMAT = 1
 """The log format this version writes and the newest it reads."""

@@ -32,7 +32,7 @@ from sim.log.format import (
 )
 
 if TYPE_CHECKING:
-    from sim.session import Session
+    from sim.sessions.session import Session
 
 
 def _stderr(message: str) -> None:
@@ -40,7 +40,7 @@ def _stderr(message: str) -> None:
 
 
 class SessionLog:
-    """Writes one session's log as it happens: the :class:`sim.session.Recorder` a play
+    """Writes one session's log as it happens: the :class:`sim.sessions.session.Recorder` a play
     session is given.
 
     ``target`` is a ``.jsonl`` file that must not exist yet, or a folder to create a new log

@@ -27,9 +27,9 @@ from sim.tui import messages as msg
 if TYPE_CHECKING:
     import argparse
 
-    from sim.diagnostics import Diagnostic
+    from sim.format.diagnostics import Diagnostic
     from sim.model import Scenario
-    from sim.session import Session
+    from sim.sessions.session import Session
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ class LeadsimApp(App[int]):
             recorder.warn = self._log_warning
 
     def _log_warning(self, message: str) -> None:
-        from sim.text import plain
+        from sim.safetext import plain
 
         self.notify(
             plain(message), title="Session log", severity="warning", timeout=12, markup=False
@@ -217,7 +217,7 @@ class LeadsimApp(App[int]):
     def resume(self, path: Path, scenario: Scenario) -> None:
         from sim.commands.resume import continue_session
         from sim.log import LogError
-        from sim.text import plain
+        from sim.safetext import plain
 
         try:
             session, notes = continue_session(
@@ -272,14 +272,14 @@ class LeadsimApp(App[int]):
 
     @work(thread=True, exclusive=True, group="watch")
     def reload(self) -> None:
-        from sim import loader
+        from sim.format import loader
 
         assert self.scenario_path is not None
         scenario, diagnostics = loader.check(self.scenario_path)
         self.call_from_thread(self._reloaded, scenario, diagnostics)
 
     def _reloaded(self, scenario: Scenario | None, diagnostics: Sequence[Diagnostic]) -> None:
-        from sim.diagnostics import errors
+        from sim.format.diagnostics import errors
         from sim.tui.screens.load_error import LoadErrorScreen, WaitingScreen
 
         path = str(self.scenario_path)
@@ -341,7 +341,7 @@ class LeadsimApp(App[int]):
         self.action_restart()
 
     def on_rewind_to(self, message: msg.RewindTo) -> None:
-        from sim.session import RewindNotAllowed
+        from sim.sessions.session import RewindNotAllowed
 
         if self.session is None:
             return
@@ -389,7 +389,7 @@ class LeadsimApp(App[int]):
 
     def action_restart(self) -> None:
         """Play the current scenario again from the first scene (same seed)."""
-        from sim.session import RewindNotAllowed
+        from sim.sessions.session import RewindNotAllowed
 
         session = self.session
         if session is None:
@@ -465,12 +465,12 @@ def build_app(
     ``scenario_path``, else the library. Raises :class:`ScenarioError` when the scenario
     cannot be loaded, unless ``options.watch``: then the app shows the problems and waits
     for the file to be fixed."""
-    from sim.diagnostics import ScenarioError
+    from sim.format.diagnostics import ScenarioError
 
     scenario = None
     problems: Sequence[Diagnostic] = ()
     if session is None and scenario_path is not None:
-        from sim import loader
+        from sim.format import loader
 
         try:
             scenario = loader.load(scenario_path)

@@ -2,7 +2,7 @@
 
 Scenario files are untrusted: a title such as ``[@click=app.quit]x[/]`` would run an action if
 it were parsed as markup, and an escape sequence could repaint the terminal. So file text is
-first passed through :func:`sim.text.plain` and then wrapped in a :class:`Content` built from
+first passed through :func:`sim.safetext.plain` and then wrapped in a :class:`Content` built from
 the plain string, which Textual shows letter for letter. Nothing in the TUI hands file text to
 a markup parser; the helpers below are the only way it gets styled.
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from sim.text import plain
+from sim.safetext import plain
 
 if TYPE_CHECKING:
     from sim.engine import Decision

@@ -20,8 +20,8 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Static
 
 from sim.log import EndRecord
-from sim.replay import Recorded, Step, meter_changes, offered
-from sim.text import plain
+from sim.log.replay import Recorded, Step, meter_changes, offered
+from sim.safetext import plain
 from sim.tui.content import safe
 from sim.tui.widgets.meters import MetersPanel
 

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.library import scenario_files, shipped_dir
+from sim.format.library import scenario_files, shipped_dir
 
 FORMAT = 1
 
@@ -64,20 +64,24 @@ def _stamp(path: Path) -> list[int] | None:
 
 
 def _core_stamp() -> list[Any]:
-    """The core's modules as they are now: when the loader (in however many files) changes,
-    what the index says about a file may be out of date. About 25 stats, well under 1 ms."""
+    """The core's and the format's modules as they are now: when the loader (in however many
+    files) changes, what the index says about a file may be out of date. About 25 stats, well
+    under 1 ms."""
     package = Path(__file__).resolve().parent.parent
-    try:
-        names = sorted(n for n in os.listdir(package) if n.endswith(".py"))
-    except OSError:
-        return []
-    return [[name, _stamp(package / name)] for name in names]
+    stamps: list[Any] = []
+    for folder in (package, package / "format"):
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith(".py"))
+        except OSError:
+            continue
+        stamps += [[f"{folder.name}/{name}", _stamp(folder / name)] for name in names]
+    return stamps
 
 
 def read_row(path: Path) -> Row:
     """Load and check one file (the slow path) and keep what the library shows of it."""
-    from sim import loader
-    from sim.diagnostics import errors
+    from sim.format import loader
+    from sim.format.diagnostics import errors
     from sim.tui.outline import length
 
     scenario, diagnostics = loader.check(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sim.session import Session
+from sim.sessions.session import Session
 
 Stamp = tuple[int, int] | None
 

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sim import loader
-from sim.session import Session
+from sim.format import loader
+from sim.sessions.session import Session
 from sim.tui import shelf
 from sim.tui.content import prose, signed
 from sim.tui.outline import Length, length, reading_order

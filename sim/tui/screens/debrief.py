@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from sim.engine import tally_by_style
-from sim.session import Session
-from sim.text import plain
+from sim.safetext import plain
+from sim.sessions.session import Session
 from sim.traits import trait_lean
 from sim.tui.content import prose, safe
 from sim.tui.messages import BackToLibrary, PlayAgain

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.session import Session
+from sim.sessions.session import Session
 from sim.tui.content import choice_text, safe, style_word
 from sim.tui.widgets.hanging import Hanging
 

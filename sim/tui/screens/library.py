@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.text import plain
+from sim.safetext import plain
 from sim.tui.content import safe
 from sim.tui.messages import ScenarioPicked
 from sim.tui.shelf import Row, first_problem
@@ -175,8 +175,8 @@ class LibraryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="open")
     def open(self, path: Path) -> None:
         """Load the picked file afresh: the list may be older than the file."""
-        from sim import loader
-        from sim.diagnostics import errors
+        from sim.format import loader
+        from sim.format.diagnostics import errors
 
         scenario, diagnostics = loader.check(path)
         if scenario is None:

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from sim.diagnostics import Diagnostic
+from sim.format.diagnostics import Diagnostic
 from sim.tui.content import safe
 from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.titlebar import TitleBar

@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from sim.session import Session
-from sim.text import plain
+from sim.safetext import plain
+from sim.sessions.session import Session
 from sim.tui.content import safe
 from sim.tui.outline import reading_order, targets
 from sim.tui.widgets.hanging import Hanging

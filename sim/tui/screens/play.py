@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from sim.engine import ChoiceNotOffered, Decision
-from sim.session import Session
+from sim.sessions.session import Session
 from sim.tui.content import safe
 from sim.tui.messages import BackToLibrary, ChoicePicked, FeedbackDone, PlayFinished
 from sim.tui.widgets.choices import ChoiceList

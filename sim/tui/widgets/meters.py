@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from sim.model import Meter
-from sim.text import plain
+from sim.safetext import plain
 from sim.tui.content import delta_style, signed
 
 FULL = "\N{FULL BLOCK}"

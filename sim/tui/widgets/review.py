@@ -12,8 +12,8 @@ from textual.widgets import Static
 
 from sim.engine import Decision
 from sim.model import Scenario
-from sim.session import Branch
-from sim.text import plain
+from sim.safetext import plain
+from sim.sessions.session import Branch
 from sim.tui.content import (
     STYLE_COLOUR,
     changes,

@@ -1,11 +1,11 @@
 """Explore every state a scenario can reach: the ground truth for deep validation and play-tests.
 
 Breadth first from the start, taking every available choice (or only the one a persona
-picks) and both sides of every chance, visiting each state of :mod:`sim.statespace` once.
+picks) and both sides of every chance, visiting each state of :mod:`sim.analysis.statespace` once.
 It stops after ``limit`` states with ``complete=False`` rather than running away on a huge
 file, and every result says whether it is complete. Pure: no clock, no I/O; a ``progress``
 callback reports how far it got. The benchmark, the play-tester and deep validation all use
-:func:`explore`; :mod:`sim.stategraph` reads the result back into trails and style mixes.
+:func:`explore`; :mod:`sim.analysis.stategraph` reads the result back into trails and style mixes.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Protocol
 
 import attrs
 
+from sim.analysis.stategraph import EndingReach, Problem, StateGraph, Step
+from sim.analysis.statespace import Key, Space, constant_truth, visit_caps
 from sim.model import Choice, Scenario, Style
-from sim.stategraph import EndingReach, Problem, StateGraph, Step
-from sim.statespace import Key, Space, constant_truth, visit_caps
 
 __all__ = [
     "DEFAULT_LIMIT",

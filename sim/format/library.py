@@ -13,7 +13,7 @@ from pathlib import Path
 
 import attrs
 
-from sim.diagnostics import Diagnostic, ScenarioError
+from sim.format.diagnostics import Diagnostic, ScenarioError
 from sim.model import Scenario
 
 # The loader (and PyYAML) is imported where a file is actually read, so the simulator can
@@ -24,7 +24,7 @@ SUFFIXES = (".yaml", ".yml")
 
 def shipped_dir() -> Path:
     """The folder of the scenarios that ship with leadsim."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     installed = package / "scenarios"
     return installed if installed.is_dir() else package.parent / "scenarios"
 
@@ -56,7 +56,7 @@ def scenario_files(directory: Path) -> list[Path]:
 def discover(extra: Iterable[Path] = (), shipped: bool = True) -> list[Entry]:
     """Every scenario in the shipped folder (unless ``shipped`` is false) and in ``extra``."""
     folders = ([shipped_dir()] if shipped else []) + [Path(d) for d in extra]
-    from sim import loader
+    from sim.format import loader
 
     entries = []
     for folder in folders:

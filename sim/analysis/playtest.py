@@ -1,6 +1,6 @@
 """Automated play-testers: persona bots and seeded random playthroughs on the real engine.
 
-Exhaustive exploration (:mod:`sim.explore`) answers "what can happen"; this module answers
+Exhaustive exploration (:mod:`sim.analysis.explore`) answers "what can happen"; this module answers
 "what happens when someone plays": fixed personas (always the manager option, always the
 leader option, alternating) show which endings each way of playing reaches, and random
 playthroughs run the actual :func:`sim.engine.choose` with real seeds, steering towards the
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from sim import engine
-from sim.explore import DEFAULT_LIMIT, PERSONAS, explore
+from sim.analysis.explore import DEFAULT_LIMIT, PERSONAS, explore
 from sim.model import Scenario
 
 MAX_STEPS = 10_000

@@ -1,7 +1,7 @@
 """Load a scenario file: safe YAML in, a frozen :class:`Scenario` or every problem out.
 
-The file is untrusted. :mod:`sim.yamlsource` reads it within limits and composes PyYAML's
-*safe* node graph (never Python objects); :mod:`sim.nodes` reads nodes against the shapes
+The file is untrusted. :mod:`sim.format.yamlsource` reads it within limits and composes PyYAML's
+*safe* node graph (never Python objects); :mod:`sim.format.nodes` reads nodes against the shapes
 expected; this module knows the format's keys and builds the model, so every diagnostic
 points at the offending key or value, and it keeps going after a problem so a trainer sees
 all of them at once. Conditions are parsed here, once.
@@ -22,23 +22,23 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from sim.diagnostics import Diagnostic, ScenarioError, errors, sort_key
-from sim.elements import ELEMENT_ID, SCENARIO_ID, SCENARIO_RULE, SCENE_RULE, TOP_KEYS, Elements
-from sim.model import (
-    FEEDBACK_MODES,
-    FORMAT_VERSION,
-    Ending,
-    Scenario,
-    Scene,
+from sim.format.diagnostics import Diagnostic, ScenarioError, errors, sort_key
+from sim.format.elements import (
+    ELEMENT_ID,
+    SCENARIO_ID,
+    SCENARIO_RULE,
+    SCENE_RULE,
+    TOP_KEYS,
+    Elements,
 )
-from sim.nodes import (
+from sim.format.nodes import (
     MAX_ALIAS_EXPANSIONS,
     MAX_NUMBER_CHARS,
     UNREADABLE,
     NodeReader,
     suggest,
 )
-from sim.yamlsource import (
+from sim.format.yamlsource import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_VALUES,
@@ -46,6 +46,13 @@ from sim.yamlsource import (
     compose,
     read_text,
     where,
+)
+from sim.model import (
+    FEEDBACK_MODES,
+    FORMAT_VERSION,
+    Ending,
+    Scenario,
+    Scene,
 )
 
 __all__ = [

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from sim.analysis.statespace import constant_truth
 from sim.model import Choice, Guard, Route, Scenario, Style
-from sim.statespace import constant_truth
-from sim.text import plain
+from sim.safetext import plain
 
 STYLE_COLOURS: dict[str, str] = {"manager": "#1f5fa8", "leader": "#2e8540", "neutral": "#6b6b6b"}
 OUTCOME_COLOURS: dict[str, str] = {

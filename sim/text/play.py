@@ -1,7 +1,7 @@
 """Plain-text play: one scene at a time on stdout, one number per line on stdin.
 
 Made for screen readers, pipes and scripted tests: no colour, no cursor movement, every prompt
-on its own line, and every piece of scenario text passed through :func:`sim.text.plain`.
+on its own line, and every piece of scenario text passed through :func:`sim.safetext.plain`.
 End of input leaves the session as it is (the log keeps it for `leadsim resume`).
 """
 
@@ -11,8 +11,8 @@ from typing import TextIO
 
 from sim.engine import Decision, tally_by_style
 from sim.model import Scenario
-from sim.session import Session
-from sim.text import plain
+from sim.safetext import plain
+from sim.sessions.session import Session
 from sim.traits import trait_lean
 
 

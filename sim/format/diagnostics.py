@@ -56,7 +56,7 @@ DEEP_CODES: dict[str, str] = {
     "LS140": "dominant strategy: one style alone reaches the best ending",
     "LS190": "the state space is too large to explore whole; some checks were skipped",
 }
-"""Codes of the deep analysis in :mod:`sim.lint` (graph and state-space checks)."""
+"""Codes of the deep analysis in :mod:`sim.analysis.lint` (graph and state-space checks)."""
 
 CODES: dict[str, str] = {**LOAD_CODES, **DEEP_CODES}
 

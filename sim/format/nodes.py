@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sim.diagnostics import Diagnostic
+from sim.format.diagnostics import Diagnostic
+from sim.format.yamlsource import where
 from sim.model import Where
-from sim.yamlsource import where
 
 MAX_ALIAS_EXPANSIONS = 10_000
 """How many nodes aliases may re-use before the file is refused (re-using a list of ten

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import attrs
 
-from sim import engine, library, loader
-from sim.diagnostics import ScenarioError
+from sim import engine
 from sim.engine import State
+from sim.format import library, loader
+from sim.format.diagnostics import ScenarioError
 from sim.log import (
     DecisionRecord,
     EndRecord,
@@ -34,7 +35,7 @@ from sim.log import (
     RewindRecord,
 )
 from sim.model import Scenario
-from sim.text import plain
+from sim.safetext import plain
 
 # --- finding the scenario ---------------------------------------------------------------
 

@@ -13,6 +13,8 @@ import re
 from yaml.nodes import Node, ScalarNode
 
 from sim import conditions
+from sim.format.nodes import UNREADABLE, NodeReader, kind_of, offset_in, short, suggest
+from sim.format.yamlsource import where
 from sim.model import (
     OUTCOMES,
     STYLES,
@@ -26,9 +28,7 @@ from sim.model import (
     Scene,
     Where,
 )
-from sim.nodes import UNREADABLE, NodeReader, kind_of, offset_in, short, suggest
 from sim.traits import TRAIT_IDS
-from sim.yamlsource import where
 
 SCENARIO_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ELEMENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")

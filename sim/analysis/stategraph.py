@@ -1,7 +1,7 @@
 """The explored state graph, read back: trails, endings with their meters and style mix,
 and loops with no way out.
 
-:mod:`sim.explore` records each state's successors and the decision that first reached it;
+:mod:`sim.analysis.explore` records each state's successors and the decision that first reached it;
 this module turns those arrays into what a trainer reads. Breadth-first discovery makes every
 recorded trail a shortest one.
 """
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from sim.analysis.statespace import Key, Space
 from sim.model import STYLES
-from sim.statespace import Key, Space
 
 
 @attrs.frozen

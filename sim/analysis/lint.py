@@ -2,10 +2,10 @@
 
 Two sources of truth, used for what each can prove:
 
-* the scene graph (:mod:`sim.graph`) says what holds whatever the meters do: a scene no route
+* the scene graph (:mod:`sim.analysis.graph`) says what holds whatever the meters do: a scene no route
   leads to is unreachable, a route after an always-taken route is dead, a scene with no road
   to an ending is a trap. These checks always run.
-* the explored state space (:mod:`sim.explore`) says what actually happens: a scene whose
+* the explored state space (:mod:`sim.analysis.explore`) says what actually happens: a scene whose
   routes exist but whose conditions never let anyone in, a guard that is never true where its
   choice is shown, a state with nothing to click, a loop with no way out, and whether one style
   alone wins. A problem the exploration *finds* is real even if it stopped early; an absence
@@ -13,7 +13,7 @@ Two sources of truth, used for what each can prove:
   note (LS190) says which checks were skipped.
 
 Every diagnostic points at the element's line (``where``) and says how to fix it. The codes
-are listed in :data:`sim.diagnostics.DEEP_CODES` and documented in docs/authoring.md.
+are listed in :data:`sim.format.diagnostics.DEEP_CODES` and documented in docs/authoring.md.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
-from sim import graph
-from sim.diagnostics import Diagnostic, Severity, sort_key
-from sim.explore import DEFAULT_LIMIT, Always, Exploration, Problem, Step, explore
+from sim.analysis import graph
+from sim.analysis.explore import DEFAULT_LIMIT, Always, Exploration, Problem, Step, explore
+from sim.format.diagnostics import Diagnostic, Severity, sort_key
 from sim.model import Choice, Scenario, Style, Where
 
 MAX_LISTED = 6

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sim.diagnostics import Diagnostic
+from sim.format.diagnostics import Diagnostic
 from sim.model import Where
 
 SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

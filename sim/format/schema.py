@@ -1,4 +1,4 @@
-"""The JSON Schema of the scenario format, shipped as ``sim/scenario.schema.json``.
+"""The JSON Schema of the scenario format, shipped as ``sim/format/scenario.schema.json``.
 
 Editors use it to complete and check keys as a trainer types (yaml-language-server reads a
 ``# yaml-language-server: $schema=...`` first line). It describes what a schema can: keys,
@@ -20,11 +20,11 @@ FILE = "scenario.schema.json"
 
 def path() -> Path:
     """Where the schema file is installed."""
-    return Path(str(resources.files("sim").joinpath(FILE)))
+    return Path(str(resources.files("sim.format").joinpath(FILE)))
 
 
 def text() -> str:
-    return resources.files("sim").joinpath(FILE).read_text(encoding="utf-8")
+    return resources.files("sim.format").joinpath(FILE).read_text(encoding="utf-8")
 
 
 @cache
