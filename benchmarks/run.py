@@ -13,7 +13,8 @@ Rows (each against a baseline measured in the same run, as medians of repeated r
    by the TUI's authors, run from here);
 3. load + validate generated scenarios of 100 to 100,000 scenes (``twin.py LAYERS 4``) versus
    a bare ``yaml.load(..., Loader=yaml.CSafeLoader)`` of the same file, each size in a fresh
-   process (``benchmarks/_load.py``), with the deep analysis (``sim.analysis.lint``) as its own column;
+   process (``benchmarks/_load.py``), with the deep analysis (``sim.analysis.lint``) as its own
+   column;
 4. deep analysis of each shipped scenario: states explored per second, and lint's total time;
 5. seeded random playthroughs per second with ``sim.engine`` on the Friday Shipment and on
    ``twin.py 10 4``, versus ChoiceScript's randomtest (4,300 runs/s on the same twin);
@@ -257,8 +258,9 @@ def row_load(quick: bool, tmp: Path) -> Section:
         "loader.check pauses the cycle collector while it composes (a measured 2.6x on "
         "10,000 scenes); the 'gc paused' column is yaml.load under the same condition, to "
         "separate the parser from the collector.",
-        "Deep analysis = sim.analysis.explore + sim.analysis.lint on the loaded scenario, exploring up to its "
-        "default limit of states ('capped' when the twin's state space is larger).",
+        "Deep analysis = sim.analysis.explore + sim.analysis.lint on the loaded scenario, "
+        "exploring up to its default limit of states ('capped' when the twin's state space is "
+        "larger).",
     ]
     return section
 

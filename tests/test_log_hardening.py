@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from sim import log
-from sim.commands.resume import resume_session
 from sim.format import loader
 from sim.model import Scenario
+from sim.sessions.lifecycle import resume_session
 from sim.sessions.session import Session
 from tests.helpers import leadsim
 

@@ -21,7 +21,10 @@ from sim.commands import resume
 from sim.format import loader
 from sim.log import replay
 from sim.model import Scenario
+from sim.sessions import lifecycle
+from sim.sessions.request import Request
 from sim.sessions.session import Session
+from sim.text.offer import offer_text
 from tests.helpers import leadsim
 
 FIXTURE = Path(__file__).parent / "data" / "log_fixture.yaml"
@@ -98,7 +101,7 @@ def test_a_session_killed_mid_play_resumes_to_the_same_state(
     assert proc.returncode == -signal.SIGKILL
     (path,) = log.log_files(tmp_path)
     assert decision_lines(path) == 5
-    resumed = resume.resume_session(path)
+    resumed = lifecycle.resume_session(path)
     ids = ["wait"] * 4 + ["plan"]
     assert resumed.session.choice_ids() == ids
     assert resumed.session.state == engine.run(scenario, 11, ids)
@@ -177,10 +180,8 @@ class Terminal(io.StringIO):
         return True
 
 
-def play_args(logs: Path, **kw: Any) -> argparse.Namespace:
-    return argparse.Namespace(
-        **{"log": logs, "name": None, "seed": None, "assessment": False, "dir": [], **kw}
-    )
+def offer(logs: Path, scenario: Scenario, stdin: Any, stdout: Any, **kw: Any) -> Session | None:
+    return offer_text(scenario, Request(log=logs, **kw), [], stdin, stdout)
 
 
 def test_play_offers_the_newest_unfinished_session_at_a_terminal(
@@ -192,7 +193,7 @@ def test_play_offers_the_newest_unfinished_session_at_a_terminal(
     new.choose("plan")
     new.choose("review")
     out = io.StringIO()
-    session = resume.offer_text(play_args(tmp_path), scenario, Terminal("y\n"), out)
+    session = offer(tmp_path, scenario, Terminal("y\n"), out)
     assert session is not None and session.choice_ids() == ["plan", "review"]
     shown = out.getvalue()
     assert "stopped before decision 3" in shown and "(and 1 older;" in shown
@@ -200,9 +201,9 @@ def test_play_offers_the_newest_unfinished_session_at_a_terminal(
     session.choose("celebrate")  # appends to the same log
     assert log.summarize(new.recorder.path).finished  # type: ignore[union-attr]
 
-    declined = resume.offer_text(play_args(tmp_path), scenario, Terminal("\n"), io.StringIO())
+    declined = offer(tmp_path, scenario, Terminal("\n"), io.StringIO())
     assert declined is None
-    other = resume.offer_text(play_args(tmp_path, name="Bo"), scenario, Terminal("y\n"), out)
+    other = offer(tmp_path, scenario, Terminal("y\n"), out, trainee="Bo")
     assert other is None  # Bo's play is not offered someone else's session
 
 
@@ -214,9 +215,7 @@ def test_piped_input_is_never_asked(tmp_path: Path) -> None:
     assert "Resume it?" not in out.stdout
     assert len(log.log_files(tmp_path)) == 2
     piped = io.StringIO("y\n")
-    assert (
-        resume.offer_text(play_args(tmp_path), loader.load(FIXTURE), piped, io.StringIO()) is None
-    )
+    assert offer(tmp_path, loader.load(FIXTURE), piped, io.StringIO()) is None
     assert piped.tell() == 0  # not a line consumed
 
 
@@ -235,7 +234,7 @@ def test_resume_keeps_the_logs_header_and_mode(tmp_path: Path) -> None:
         stdin="1\n\n",
     )
     assert out.returncode == 0, out.stderr
-    session, _ = resume.continue_session(tmp_path / "ana.jsonl")
+    session, _ = lifecycle.continue_session(tmp_path / "ana.jsonl")
     assert (session.mode, session.trainee, session.seed, session.step) == (
         "assessment",
         "Ana",

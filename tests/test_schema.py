@@ -14,7 +14,8 @@ import jsonschema
 import pytest
 import yaml
 
-from sim.format import elements, loader, schema, starter
+from sim.format import keys as format_keys
+from sim.format import loader, schema, starter
 from tests.test_cli import leadsim
 from tests.test_lint import expected
 
@@ -161,12 +162,12 @@ def keys(definition: dict[str, Any]) -> tuple[set[str], set[str]]:
 @pytest.mark.parametrize(
     ("table", "pointer"),
     [
-        (elements.TOP_KEYS, ""),
-        (elements.METER_KEYS, "meter"),
-        (elements.SCENE_KEYS, "scene"),
-        (elements.CHOICE_KEYS, "choice"),
-        (elements.ROUTE_KEYS, "route"),
-        (elements.ENDING_KEYS, "ending"),
+        (format_keys.TOP_KEYS, ""),
+        (format_keys.METER_KEYS, "meter"),
+        (format_keys.SCENE_KEYS, "scene"),
+        (format_keys.CHOICE_KEYS, "choice"),
+        (format_keys.ROUTE_KEYS, "route"),
+        (format_keys.ENDING_KEYS, "ending"),
     ],
 )
 def test_schema_keys_match_the_loader(table: dict[str, bool], pointer: str) -> None:

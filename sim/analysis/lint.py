@@ -2,9 +2,9 @@
 
 Two sources of truth, used for what each can prove:
 
-* the scene graph (:mod:`sim.analysis.graph`) says what holds whatever the meters do: a scene no route
-  leads to is unreachable, a route after an always-taken route is dead, a scene with no road
-  to an ending is a trap. These checks always run.
+* the scene graph (:mod:`sim.analysis.graph`) says what holds whatever the meters do: a scene
+  no route leads to is unreachable, a route after an always-taken route is dead, a scene with
+  no road to an ending is a trap. These checks always run.
 * the explored state space (:mod:`sim.analysis.explore`) says what actually happens: a scene whose
   routes exist but whose conditions never let anyone in, a guard that is never true where its
   choice is shown, a state with nothing to click, a loop with no way out, and whether one style

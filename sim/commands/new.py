@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.format import starter
-from sim.format.elements import SCENARIO_ID, SCENARIO_RULE
+from sim.format.keys import SCENARIO_ID, SCENARIO_RULE
 
 NAME = "new"
 HELP = "write a commented starter scenario ID.yaml (never overwrites a file)"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 from pathlib import Path
 
 from sim.format import library, loader
-from sim.model import FEEDBACK_MODES, Scenario
-from sim.sessions.session import Session
+from sim.model import FEEDBACK_MODES
+from sim.sessions.request import Request
 
 NAME = "play"
 HELP = "play a scenario (a file path or a shipped scenario's id)"
@@ -36,11 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def new_seed() -> int:
-    """A fresh seed for a session that did not ask for one; it is shown and logged."""
-    return secrets.randbelow(2**31)
-
-
 def open_library(args: argparse.Namespace) -> int:
     """`leadsim` with no command: the simulator's library screen."""
     return _run_tui(args, scenario=None)
@@ -48,15 +42,8 @@ def open_library(args: argparse.Namespace) -> int:
 
 def _run_tui(args: argparse.Namespace, scenario: Path | None) -> int:
     """Open the full-screen simulator: the library, or straight into ``scenario``."""
-    try:
-        from sim.tui.app import run_app  # type: ignore[import-not-found]
-    except ImportError:
-        print(
-            "the full-screen simulator is not built yet; play in plain text with "
-            "`leadsim play SCENARIO --text` (see `leadsim list`)",
-            file=sys.stderr,
-        )
-        return 1
+    from sim.tui.app import run_app
+
     return int(run_app(args, scenario))
 
 
@@ -64,32 +51,25 @@ def run(args: argparse.Namespace) -> int:
     if not args.text:
         return _run_tui(args, library.resolve(args.scenario, args.dir))
     scenario = loader.load(library.resolve(args.scenario, args.dir))  # errors: see cli.main
-    from sim.commands.resume import offer_text
+    from sim.sessions.lifecycle import make_session
     from sim.text import play as textplay
+    from sim.text.offer import offer_text
 
-    session = offer_text(args, scenario, sys.stdin, sys.stdout)
+    request = request_from(args)
+    session = offer_text(scenario, request, args.dir, sys.stdin, sys.stdout)
     if session is None:
-        session = make_session(args, scenario).begin()
+        session = make_session(scenario, request).begin()
     return textplay.play(session, sys.stdin, sys.stdout)
 
 
-def make_session(args: argparse.Namespace, scenario: Scenario) -> Session:
-    """A new session for ``scenario`` as the command line asks (seed, feedback, assessment,
-    trainee). The TUI calls this too, so both modes start sessions the same way; options a
-    caller's ``args`` lacks take their defaults.
-
-    Every session is logged: ``begin()`` creates the log (``args.log``, else
-    ``$LEADSIM_HOME/sessions``). If logging fails, the :class:`sim.log.SessionLog` recorder
-    warns through its ``warn`` callback (stderr by default; the TUI may replace it) and the
-    session goes on unrecorded."""
-    from sim.log import SessionLog
-
-    seed = getattr(args, "seed", None)
-    return Session(
-        scenario,
-        seed if seed is not None else new_seed(),
-        mode="assessment" if getattr(args, "assessment", False) else "practice",
+def request_from(args: argparse.Namespace) -> Request:
+    """The session the command line asks for; options a caller's ``args`` lacks take their
+    defaults (`resume` and the library's arguments have fewer)."""
+    return Request(
+        seed=getattr(args, "seed", None),
         feedback=getattr(args, "feedback", None),
+        assessment=bool(getattr(args, "assessment", False)),
         trainee=getattr(args, "name", None),
-        recorder=SessionLog(getattr(args, "log", None), watch=bool(getattr(args, "watch", False))),
+        log=getattr(args, "log", None),
+        watch=bool(getattr(args, "watch", False)),
     )

@@ -23,13 +23,13 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from sim.format.diagnostics import Diagnostic, ScenarioError, errors, sort_key
-from sim.format.elements import (
+from sim.format.elements import Elements
+from sim.format.keys import (
     ELEMENT_ID,
     SCENARIO_ID,
     SCENARIO_RULE,
     SCENE_RULE,
     TOP_KEYS,
-    Elements,
 )
 from sim.format.nodes import (
     MAX_ALIAS_EXPANSIONS,

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -22,7 +22,27 @@ from sim.engine import Decision, State, meters_by_name, tally_by_style
 
 if TYPE_CHECKING:
     from sim.model import Scenario
-    from sim.sessions.session import Session
+
+
+class Played(Protocol):
+    """What the log reads of a session (a :class:`sim.sessions.session.Session` is one). The
+    log sits below the sessions layer, so it names only what it needs."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def feedback(self) -> str | None: ...
+    @property
+    def trainee(self) -> str | None: ...
+    @property
+    def step(self) -> int: ...
+    @property
+    def state(self) -> State: ...
+
 
 FORMAT = 1
 """The log format this version writes and the newest it reads."""
@@ -221,7 +241,7 @@ def encode(record: dict[str, Any]) -> bytes:
 
 
 def header_record(
-    session: Session, session_id: str, moment: datetime, *, watch: bool = False
+    session: Played, session_id: str, moment: datetime, *, watch: bool = False
 ) -> dict[str, Any]:
     sc = session.scenario
     record = {

@@ -16,12 +16,13 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim import __version__
 from sim.engine import Decision, State
 from sim.log.files import file_name, names_a_file, sessions_dir
 from sim.log.format import (
+    Played,
     decision_record,
     describe,
     encode,
@@ -30,9 +31,6 @@ from sim.log.format import (
     timestamp,
     utc_now,
 )
-
-if TYPE_CHECKING:
-    from sim.sessions.session import Session
 
 
 def _stderr(message: str) -> None:
@@ -73,7 +71,7 @@ class SessionLog:
 
     # -- opening --
 
-    def _create(self, session: Session) -> None:
+    def _create(self, session: Played) -> None:
         target = self.target if self.target is not None else sessions_dir()
         explicit = names_a_file(target)
         folder = target.parent if explicit else target
@@ -111,7 +109,7 @@ class SessionLog:
     def reopen(
         cls,
         path: Path,
-        session: Session,
+        session: Played,
         *,
         cut_line: int | None = None,
         newline_missing: bool = False,
@@ -145,20 +143,20 @@ class SessionLog:
 
     # -- the Recorder protocol --
 
-    def started(self, session: Session) -> None:
+    def started(self, session: Played) -> None:
         if self._fd is None and self.problem is None:
             self._create(session)
 
-    def decided(self, session: Session, decision: Decision, state: State, elapsed: float) -> None:
+    def decided(self, session: Played, decision: Decision, state: State, elapsed: float) -> None:
         self._write(decision_record(session.scenario, decision, elapsed))
 
-    def reflected(self, session: Session, step: int, answer: str) -> None:
+    def reflected(self, session: Played, step: int, answer: str) -> None:
         self._write({"type": "reflection", "step": step, "answer": answer})
 
-    def rewound(self, session: Session, to_step: int) -> None:
+    def rewound(self, session: Played, to_step: int) -> None:
         self._write({"type": "rewind", "to_step": to_step})
 
-    def finished(self, session: Session) -> None:
+    def finished(self, session: Played) -> None:
         # The file stays open: a reflection on the last scene, or a rewind from the debrief
         # (practice mode), still follows the end line.
         self._write(end_record(session.scenario, session.state))

@@ -49,6 +49,11 @@ class PlayAgain(Message):
 
 
 @dataclass
+class RewindAsked(Message):
+    """The trainee asked to go back: the app asks to which decision."""
+
+
+@dataclass
 class RewindTo(Message):
     """Go back to just before decision ``step + 1`` and play on from there."""
 

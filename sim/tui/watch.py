@@ -9,9 +9,19 @@ what counts as "changed", and how far a session survives an edit.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.screen import ModalScreen
 
 from sim.sessions.session import Session
+from sim.tui.flow import SessionFlow
+
+if TYPE_CHECKING:
+    from sim.format.diagnostics import Diagnostic
+    from sim.model import Scenario
 
 Stamp = tuple[int, int] | None
 
@@ -43,3 +53,73 @@ def carry_over(old: Session, new: Session) -> int:
             new.reflect(old.reflections[decision.step])
     new.branches.extend(old.branches)
     return carried
+
+
+class WatchingApp(SessionFlow):
+    """The part of the app that polls the scenario file (a timer) and reloads it (a worker)."""
+
+    _file_stamp: Stamp = None
+
+    def start_watching(self, interval: float) -> None:
+        assert self.scenario_path is not None
+        self._file_stamp = stamp(self.scenario_path)
+        self.set_interval(interval, self._poll, name="watch")
+
+    def _poll(self) -> None:
+        assert self.scenario_path is not None
+        now = stamp(self.scenario_path)
+        if now != self._file_stamp:
+            self._file_stamp = now
+            self.reload()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def reload(self) -> None:
+        from sim.format import loader
+
+        assert self.scenario_path is not None
+        scenario, diagnostics = loader.check(self.scenario_path)
+        self.call_from_thread(self._reloaded, scenario, diagnostics)
+
+    def _reloaded(self, scenario: Scenario | None, diagnostics: Sequence[Diagnostic]) -> None:
+        from sim.format.diagnostics import errors
+        from sim.tui.screens.load_error import LoadErrorScreen, WaitingScreen
+
+        path = str(self.scenario_path)
+        if scenario is None:
+            problems = errors(diagnostics) or list(diagnostics)
+            if isinstance(self.screen, LoadErrorScreen | WaitingScreen):
+                self.screen.show(path, problems)
+            else:
+                self.push_screen(LoadErrorScreen(path, problems))
+            return
+        if isinstance(self.screen, LoadErrorScreen):
+            self.pop_screen()
+        old = self.session
+        if isinstance(self.screen, WaitingScreen) or old is None:
+            if isinstance(self.screen, WaitingScreen):
+                self.pop_screen()
+            self.start_scenario(scenario)
+            return
+        if Path(old.scenario.path).resolve() != Path(path).resolve():
+            return  # the trainee moved on to another scenario from the library
+        self._replace(old, scenario)
+
+    def _replace(self, old: Session, scenario: Scenario) -> None:
+        """Carry ``old`` over to the reloaded ``scenario`` and show where it now stands."""
+        from sim.sessions.lifecycle import make_session
+        from sim.tui.screens.map import MapScreen
+
+        new = make_session(scenario, self.options.request(old.seed))
+        self._hear_log_warnings(new)
+        carried = carry_over(old, new.begin())
+        if carried == old.step:
+            note = f"Reloaded; you are where you were (decision {new.step + 1})."
+        else:
+            note = (
+                f"Reloaded; the scenario changed at decision {carried + 1}, "
+                "so you continue from there."
+            )
+        while isinstance(self.screen, ModalScreen | MapScreen):
+            self.pop_screen()
+        self.notify(note, title="Scenario reloaded", markup=False)
+        self.open_session(new)

@@ -21,7 +21,7 @@ from sim.safetext import plain
 from sim.sessions.session import Session
 from sim.traits import trait_lean
 from sim.tui.content import prose, safe
-from sim.tui.messages import BackToLibrary, PlayAgain
+from sim.tui.messages import BackToLibrary, PlayAgain, RewindAsked
 from sim.tui.widgets.hanging import Hanging
 from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.meters import MetersPanel
@@ -133,10 +133,7 @@ class DebriefScreen(Screen[None]):
         return not (action == "rewind" and self.session.mode == "assessment")
 
     def action_rewind(self) -> None:
-        from sim.tui.app import LeadsimApp
-
-        if isinstance(self.app, LeadsimApp):
-            self.app.action_rewind()
+        self.post_message(RewindAsked())
 
     def action_again(self) -> None:
         self.post_message(PlayAgain())

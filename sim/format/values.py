@@ -1,0 +1,272 @@
+"""Reading the value-like elements of a scenario: flags, conditions, meters, effects, routes.
+
+:class:`ValueReader` builds frozen model values from checked nodes, parses conditions once,
+and remembers which meters and flags it met so the names can be cross-checked when the whole
+file has been read. :class:`sim.format.elements.Elements` builds on it for scenes, choices and
+endings.
+"""
+
+from __future__ import annotations
+
+from yaml.nodes import Node, ScalarNode
+
+from sim import conditions
+from sim.format.keys import (
+    DELTA,
+    ELEMENT_ID,
+    FLAG_RULE,
+    METER_KEYS,
+    NAME_ID,
+    NAME_RULE,
+    PERCENT,
+    ROUTE_KEYS,
+    SCENE_RULE,
+)
+from sim.format.nodes import UNREADABLE, NodeReader, kind_of, offset_in, short, suggest
+from sim.format.yamlsource import where
+from sim.model import Effects, Guard, Meter, MeterChange, Route, Where
+
+
+class ValueReader:
+    """Flags, conditions, meters, effects and routes, read into model values."""
+
+    def __init__(self, reader: NodeReader) -> None:
+        self.r = reader
+        self.meters: dict[str, Meter] = {}
+        self.flags_written: set[str] = set()
+        self.declared_flags: set[str] = set()
+        self.declared_at: dict[str, Where] = {}
+        # Conditions are checked for names after every scene is read.
+        self.pending: list[tuple[conditions.Condition, Node]] = []
+        self.targets: list[tuple[str, Node]] = []
+
+    def flag_names(
+        self, node: Node, what: str, places: dict[str, Where] | None = None
+    ) -> list[str]:
+        """The flag names a `set`, `clear` or `flags` value lists; ``places`` (if given)
+        learns where each one is written."""
+        nodes = [node] if isinstance(node, ScalarNode) else self.r.sequence(node, what) or []
+        names = []
+        for n in nodes:
+            name = self.r.identifier(n, f"flag in {what}", NAME_ID, FLAG_RULE)
+            if name is not None:
+                names.append(name)
+                if places is not None:
+                    places.setdefault(name, where(n))
+        return names
+
+    # -- conditions --
+
+    def condition(self, node: Node, what: str) -> Guard | None:
+        source = self.r.text(node, what)
+        if source is None:
+            return None
+        try:
+            parsed = conditions.parse(source)
+        except conditions.ConditionError as e:
+            self.r.error("LS020", offset_in(node, e.offset), f"{what}: {e.message}", e.hint)
+            return None
+        self.pending.append((parsed, node))
+        return Guard(parsed, where=where(node))
+
+    def check_names(self, scenes: set[str]) -> None:
+        known = set(self.meters) | self.flags_written | self.declared_flags
+        for cond, node in self.pending:
+            for n in conditions.walk(cond.tree):
+                if isinstance(n, conditions.Name) and n.name not in known:
+                    hint = suggest(n.name, known) or (
+                        "a name must be a meter, or a flag that some choice sets or clears "
+                        "(or that 'flags:' declares)"
+                    )
+                    self.r.error(
+                        "LS021",
+                        offset_in(node, n.offset),
+                        f"condition uses unknown name {n.name!r}",
+                        hint,
+                    )
+                elif isinstance(n, conditions.Call) and n.scene not in scenes:
+                    hint = suggest(n.scene, scenes) or "name a scene id from 'scenes:'"
+                    self.r.error(
+                        "LS021",
+                        offset_in(node, n.offset),
+                        f"{n.function}() names unknown scene {n.scene!r}",
+                        hint,
+                    )
+
+    # -- meters --
+
+    def read_meters(self, node: Node) -> None:
+        items = self.r.mapping(node, "'meters'")
+        if items is None:
+            return
+        if not items:
+            self.r.error("LS013", node, "'meters' is empty", "declare at least one meter")
+        for name, (key_node, value_node) in items.items():
+            if not NAME_ID.match(name):
+                self.r.error(
+                    "LS015",
+                    key_node,
+                    f"meter name {name!r} is not a valid name",
+                    NAME_RULE,
+                )
+                continue
+            what = f"meter {name!r}"
+            fields = self.r.mapping(value_node, what)
+            if fields is None:
+                continue
+            self.r.check_keys(fields, METER_KEYS, what, value_node)
+            label = self.r.text(fields["label"][1], f"{what} label") if "label" in fields else None
+            low = self.r.integer(fields["min"][1], f"{what} min") if "min" in fields else 0
+            high = self.r.integer(fields["max"][1], f"{what} max") if "max" in fields else 100
+            begin = (
+                self.r.integer(fields["start"][1], f"{what} start") if "start" in fields else None
+            )
+            if low is not None and high is not None and low >= high:
+                self.r.error(
+                    "LS013",
+                    value_node,
+                    f"{what} has min {low} >= max {high}",
+                    "make min smaller than max",
+                )
+                continue
+            if (
+                begin is not None
+                and low is not None
+                and high is not None
+                and not low <= begin <= high
+            ):
+                self.r.error(
+                    "LS013",
+                    fields["start"][1],
+                    f"{what} starts at {begin}, outside {low}..{high}",
+                    "pick a start between min and max",
+                )
+                continue
+            if label is None or begin is None or low is None or high is None:
+                continue
+            self.meters[name] = Meter(name, label, begin, low, high, where=where(key_node))
+
+    # -- effects --
+
+    def effects(self, node: Node, what: str) -> Effects:
+        items = self.r.mapping(node, what)
+        if items is None:
+            return Effects()
+        changes: list[MeterChange] = []
+        set_flags: set[str] = set()
+        clear_flags: set[str] = set()
+        for key, (key_node, value_node) in items.items():
+            if key in ("set", "clear"):
+                names = self.flag_names(value_node, f"{what} {key}")
+                (set_flags if key == "set" else clear_flags).update(names)
+                self.flags_written.update(names)
+                continue
+            if key not in self.meters:
+                hint = suggest(key, [*list(self.meters), "set", "clear"]) or (
+                    "effects name meters from 'meters:', or 'set'/'clear' for flags"
+                )
+                self.r.error("LS033", key_node, f"{what} changes unknown meter {key!r}", hint)
+                continue
+            change = self.meter_change(key, value_node, what)
+            if change is not None:
+                changes.append(change)
+        return Effects(tuple(changes), frozenset(set_flags), frozenset(clear_flags))
+
+    def meter_change(self, meter: str, node: Node, what: str) -> MeterChange | None:
+        value = self.r.scalar(node) if isinstance(node, ScalarNode) else None
+        if value is UNREADABLE:
+            return None
+        hint = "write a whole number such as +10 or -5, or a percentage such as '%+20'"
+        if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > 1_000_000_000:
+                self.r.error("LS034", node, f"{what}: change of {meter!r} is far too large", hint)
+                return None
+            return MeterChange(meter, "delta", value, where=where(node))
+        if isinstance(value, str):
+            text = value.strip()
+            if DELTA.match(text):
+                return MeterChange(meter, "delta", int(text), where=where(node))
+            m = PERCENT.match(text)
+            if m:
+                amount = float(m.group(2))
+                if amount > 100:
+                    self.r.error(
+                        "LS034",
+                        node,
+                        f"{what}: {text!r} moves more than 100% of the way",
+                        "use at most %+100",
+                    )
+                    return None
+                amount = amount if m.group(1) == "+" else -amount
+                return MeterChange(meter, "percent", amount, where=where(node))
+        self.r.error("LS034", node, f"{what}: change of {meter!r} is {kind_of(node)}", hint)
+        return None
+
+    # -- routes --
+
+    def routes(self, node: Node, what: str) -> tuple[Route, ...]:
+        if isinstance(node, ScalarNode):
+            goto = self.r.identifier(node, f"{what} next", ELEMENT_ID, SCENE_RULE)
+            if goto is None:
+                return ()
+            self.targets.append((goto, node))
+            return (Route(goto, where=where(node)),)
+        items = self.r.sequence(node, f"{what} next")
+        if items is None:
+            return ()
+        if not items:
+            self.r.error(
+                "LS013",
+                node,
+                f"{what} has an empty 'next' list",
+                "add at least a fallback '{goto: scene}'",
+            )
+            return ()
+        routes: list[Route] = []
+        for i, item in enumerate(items, 1):
+            rwhat = f"route {i} of {what}"
+            fields = self.r.mapping(item, rwhat)
+            if fields is None:
+                continue
+            self.r.check_keys(fields, ROUTE_KEYS, rwhat, item)
+            guard = self.condition(fields["if"][1], f"{rwhat} 'if'") if "if" in fields else None
+            chance = None
+            if "chance" in fields:
+                cnode = fields["chance"][1]
+                value = self.r.scalar(cnode) if isinstance(cnode, ScalarNode) else None
+                if value is UNREADABLE:
+                    pass
+                elif isinstance(value, bool) or not isinstance(value, int | float):
+                    self.r.error(
+                        "LS012",
+                        cnode,
+                        f"{rwhat} chance must be a number",
+                        "write a probability such as 0.25",
+                    )
+                elif not 0 < value <= 1:
+                    self.r.error(
+                        "LS038",
+                        cnode,
+                        f"{rwhat} has chance {short(str(value), quote=False)}, outside 0..1",
+                        "a chance is a probability: 0.25 means one time in four",
+                    )
+                else:
+                    chance = float(value)
+            if "goto" not in fields:
+                continue
+            goto = self.r.identifier(fields["goto"][1], f"{rwhat} goto", ELEMENT_ID, SCENE_RULE)
+            if goto is None:
+                continue
+            self.targets.append((goto, fields["goto"][1]))
+            fallback = "if" not in fields and "chance" not in fields
+            routes.append(Route(goto, guard, chance, where=where(item)))
+            if i == len(items) and not fallback:
+                self.r.error(
+                    "LS037",
+                    item,
+                    f"the last route of {what} has a condition, so sometimes no route applies",
+                    "end the list with a fallback such as '{goto: tuesday}'",
+                )
+        return tuple(routes)
+
+    # -- choices, scenes, endings --
