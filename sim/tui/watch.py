@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.screen import ModalScreen
 
-from sim.sessions.session import Session
 from sim.tui.flow import SessionFlow
 
 if TYPE_CHECKING:
     from sim.format.diagnostics import Diagnostic
     from sim.model import Scenario
+    from sim.sessions.session import Session
 
 Stamp = tuple[int, int] | None
 
