@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.helpers import leadsim
@@ -165,3 +167,21 @@ def test_tui_path_with_unknown_scenario_is_a_message_not_a_traceback() -> None:
     assert out.returncode == 1
     assert "no scenario file or shipped scenario called 'no-such-scenario'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_version_imports_no_command_and_no_loader() -> None:
+    # `leadsim --version` is what scripts and installers call to probe; it should not pay
+    # for the loader, the analyser or any command module.
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['leadsim', '--version']\n"
+        "try:\n"
+        "    runpy.run_module('sim', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sim.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.startswith("leadsim ")
+    loaded = done.stdout.splitlines()[-1]
+    assert "sim.commands" not in loaded and "sim.format" not in loaded, loaded
