@@ -9,6 +9,7 @@ a file. It also bounds the work a hostile file can cause through aliases and lon
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -112,7 +113,10 @@ class NodeReader:
         composed (see :func:`sim.format.yamlsource.reused_scalars`), and the scalar whose
         re-use crossed :data:`MAX_ALIAS_EXPANSIONS`, if one did."""
         self.path = path
-        self.diags: list[Diagnostic] = []
+        # A bounded max-heap on (line, column): the kept diagnostic latest in the file on top.
+        self._kept: list[tuple[int, int, int, Diagnostic]] = []
+        self._always: list[Diagnostic] = []
+        self._seq = 0
         self._constructor = yaml.constructor.SafeConstructor()
         self._seen: set[int] = set()
         self._revisits, over = reused
@@ -127,9 +131,16 @@ class NodeReader:
     # -- reporting --
 
     @property
-    def full(self) -> bool:
-        """Whether :data:`MAX_DIAGNOSTICS` are kept already: callers may skip costly hints."""
-        return len(self.diags) >= MAX_DIAGNOSTICS
+    def diags(self) -> list[Diagnostic]:
+        """The diagnostics kept: the :data:`MAX_DIAGNOSTICS` first in the file (whatever
+        order they were found in), and a refusal (LS004) always."""
+        return self._always + [d for *_, d in self._kept]
+
+    def beyond(self, at: Node | Where) -> bool:
+        """Whether a diagnostic at ``at`` would not be kept (the ones kept all come earlier
+        in the file): a caller may then skip computing its hint."""
+        w = at if isinstance(at, Where) else where(at)
+        return len(self._kept) >= MAX_DIAGNOSTICS and (-w.line, -w.column) <= self._kept[0][:2]
 
     def error(self, code: str, at: Node | Where, message: str, hint: str) -> None:
         """Record an error, once: a node re-used through aliases is read once per use, and
@@ -138,14 +149,25 @@ class NodeReader:
         key = (code, w.line, w.column, message)
         if key in self._reported:
             return
-        if self.full and code != "LS004":  # a refused file always says why
+        if code != "LS004" and self.beyond(w):
             self.dropped += 1
             return
         self._reported.add(key)
-        message, hint = short(message, MAX_MESSAGE_CHARS, quote=False), short(
-            hint, MAX_MESSAGE_CHARS, quote=False
+        message, hint = (
+            short(message, MAX_MESSAGE_CHARS, quote=False),
+            short(hint, MAX_MESSAGE_CHARS, quote=False),
         )
-        self.diags.append(Diagnostic(code, "error", message, hint, self.path, w.line, w.column))
+        d = Diagnostic(code, "error", message, hint, self.path, w.line, w.column)
+        if code == "LS004":  # a refused file always says why
+            self._always.append(d)
+            return
+        self._seq += 1
+        entry = (-w.line, -w.column, self._seq, d)
+        if len(self._kept) < MAX_DIAGNOSTICS:
+            heapq.heappush(self._kept, entry)
+        else:  # keep the first ones in the file: this one replaces the last kept
+            heapq.heapreplace(self._kept, entry)
+            self.dropped += 1
 
     # -- generic shapes --
 
@@ -245,7 +267,7 @@ class NodeReader:
     ) -> None:
         for key, (key_node, _) in items.items():
             if key not in allowed:
-                if self.full:
+                if self.beyond(key_node):
                     self.dropped += 1  # counted only: a hint costs a comparison per key
                     continue
                 hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
