@@ -438,9 +438,7 @@ def test_aliases_of_single_values_count_towards_the_alias_limit(tmp_path: Path) 
     assert str(loader.MAX_ALIAS_EXPANSIONS) in diags[0].message
     under = tmp_path / "under.yaml"
     few = "[&l L, " + "*l, " * 100 + "*l]"
-    under.write_text(
-        SMALL.read_text().replace("endings:", f"x-lessons: {few}\nendings:", 1)
-    )
+    under.write_text(SMALL.read_text().replace("endings:", f"x-lessons: {few}\nendings:", 1))
     assert [d.code for d in loader.check(under)[1]] == ["LS010"]  # counted, not refused
 
 

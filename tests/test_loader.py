@@ -342,6 +342,8 @@ def test_merge_keys_work_and_own_keys_win() -> None:
     assert go.routes[0].goto == "done"
     listed = BASE.replace(
         "meters:\n", "x-defaults: &d {min: 0}\nx-more: &m {max: 100}\nmeters:\n"
-    ).replace("{label: Team trust, start: 50, min: 0, max: 100}", "{<<: [*d, *m], label: T, start: 5}")
+    ).replace(
+        "{label: Team trust, start: 50, min: 0, max: 100}", "{<<: [*d, *m], label: T, start: 5}"
+    )
     assert "x-defaults" in " ".join(d.message for d in diags(listed))  # unknown keys still
     assert all(d.code == "LS010" for d in diags(listed))
