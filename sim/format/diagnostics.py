@@ -108,6 +108,14 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.path, d.line, d.column, d.code)
 
 
+def omitted(diagnostics: Sequence[Diagnostic]) -> int:
+    """How many problems the LS005 note of :func:`bounded` says were left out (0 if none)."""
+    for d in diagnostics:
+        if d.code == "LS005":
+            return int(d.message.split()[1].replace(",", ""))
+    return 0
+
+
 def bounded(diagnostics: Iterable[Diagnostic], path: str, dropped: int = 0) -> list[Diagnostic]:
     """The first :data:`MAX_DIAGNOSTICS` diagnostics in file order, then, if any were left
     out (``dropped`` more were never kept), one note that says how many [LS005]."""
