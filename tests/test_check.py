@@ -172,6 +172,7 @@ def test_a_failing_run_prints_its_shortest_case_and_writes_a_replay_file(tmp_pat
     assert "--text --seed " in out.stdout and f"< {answers}" in out.stdout
     assert len(answers.read_text().splitlines()) == playtest.MAX_STEPS
     code, report = check_json(str(loop), "--random", "5", "--replay-dir", str(tmp_path))
+    assert code == 1
     r = report["random"]
     assert all(f["decisions"] == playtest.MAX_STEPS for f in r["failures"])
     assert all(len(f["answers"]) <= 100 for f in r["failures"])

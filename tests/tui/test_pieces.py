@@ -94,8 +94,7 @@ def test_the_load_error_screen_counts_what_the_loader_left_out() -> None:
     from sim.tui.screens.load_error import SHOWN, problems
 
     found = [
-        Diagnostic("LS010", "error", f"unknown key 'k{i}'", "", "f.yaml", i + 1)
-        for i in range(150)
+        Diagnostic("LS010", "error", f"unknown key 'k{i}'", "", "f.yaml", i + 1) for i in range(150)
     ]
     shown = problems(bounded(found, "f.yaml", dropped=1_000)).plain
     assert shown.count("[LS010]") == SHOWN and "LS005" not in shown
