@@ -207,6 +207,11 @@ class ValueReader:
         if value is UNREADABLE:
             return None
         hint = "write a whole number such as +10 or -5, or a percentage such as '%+20'"
+        if isinstance(value, str) and DELTA.match(value.strip()):
+            # A quoted change such as '+10' reads as its number; a long one is far too
+            # large without converting it (int() refuses more than 4,300 digits).
+            digits = value.strip()
+            value = int(digits) if len(digits) <= 12 else 10**12
         if isinstance(value, int) and not isinstance(value, bool):
             if abs(value) > 1_000_000_000:
                 self.r.error("LS034", node, f"{what}: change of {meter!r} is far too large", hint)
@@ -214,8 +219,6 @@ class ValueReader:
             return MeterChange(meter, "delta", value, where=where(node))
         if isinstance(value, str):
             text = value.strip()
-            if DELTA.match(text):
-                return MeterChange(meter, "delta", int(text), where=where(node))
             m = PERCENT.match(text)
             if m:
                 amount = float(m.group(2))
