@@ -153,10 +153,14 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         r.error("LS013", top["endings"][1], "'endings' is empty", "add at least one ending")
 
     scenes: dict[str, Scene] = {}
+    read: set[int] = set()  # scene and ending nodes read already (an alias reads one again)
     for key, (key_node, node) in scene_nodes.items():
         if r.identifier(key_node, "scene id", ELEMENT_ID, SCENE_RULE) is None:
             continue
+        r.quiet = id(node) in read
+        read.add(id(node))
         scene = b.scene(key, node)
+        r.quiet = False
         if scene is not None:
             scenes[key] = scene
     endings: dict[str, Ending] = {}
@@ -171,7 +175,10 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
                 "rename one of them",
             )
             continue
+        r.quiet = id(node) in read
+        read.add(id(node))
         ending = b.ending(key, node)
+        r.quiet = False
         if ending is not None:
             endings[key] = ending
 

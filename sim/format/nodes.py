@@ -125,6 +125,11 @@ class NodeReader:
         self.dropped = 0
         """Diagnostics found after :data:`MAX_DIAGNOSTICS` were kept (counted, not kept)."""
         self._merging: set[int] = set()
+        self.quiet = False
+        """Set while a node already read is read again through an alias (a scene or ending
+        listed twice): its mistakes were reported the first time, in the first one's words,
+        so only a refusal (LS004) is reported now. The re-read still counts towards the
+        alias limit, since what it builds is as large."""
         if over is not None:
             self._refuse(over)
 
@@ -147,7 +152,7 @@ class NodeReader:
         its mistake is reported once, at its place."""
         w = at if isinstance(at, Where) else where(at)
         key = (code, w.line, w.column, message)
-        if key in self._reported:
+        if key in self._reported or (self.quiet and code != "LS004"):
             return
         if code != "LS004" and self.beyond(w):
             self.dropped += 1
