@@ -18,7 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.format.diagnostics import MAX_DIAGNOSTICS, Diagnostic
-from sim.format.yamlsource import where
+from sim.format.yamlsource import cut, where
 from sim.model import Where
 
 MAX_ALIAS_EXPANSIONS = 10_000
@@ -61,8 +61,7 @@ def kind_of(node: Node) -> str:
 
 def short(value: str, limit: int = MAX_QUOTE_CHARS, *, quote: bool = True) -> str:
     """A file's value quoted for a message, cut short: a hostile file can hold megabytes."""
-    text = repr(value[: limit + 1]) if quote else value
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return cut(repr(value[: limit + 1]) if quote else value, limit)
 
 
 def reused_scalars(root: Node, text: str) -> tuple[int, Node | None]:
@@ -158,10 +157,7 @@ class NodeReader:
             self.dropped += 1
             return
         self._reported.add(key)
-        message, hint = (
-            short(message, MAX_MESSAGE_CHARS, quote=False),
-            short(hint, MAX_MESSAGE_CHARS, quote=False),
-        )
+        message, hint = cut(message, MAX_MESSAGE_CHARS), cut(hint, MAX_MESSAGE_CHARS)
         d = Diagnostic(code, "error", message, hint, self.path, w.line, w.column)
         if code == "LS004":  # a refused file always says why
             self._always.append(d)

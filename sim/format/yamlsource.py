@@ -220,7 +220,7 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
             at = text.split("\n", mark.line + 1)[mark.line][mark.column :]
             name = re.match(r"\*([^\s,\[\]{}]{1,40})", at)
             problem += f" '{name.group(1)}'" if name else ""
-        message = f"YAML syntax error: {short(problem, MAX_PROBLEM_CHARS, quote=False)}"
+        message = f"YAML syntax error: {cut(problem, MAX_PROBLEM_CHARS)}"
         hint = _syntax_hint(problem)
         return None, [Diagnostic("LS002", "error", message, hint, path, line, col)]
     except yaml.reader.ReaderError as e:
@@ -276,9 +276,8 @@ MAX_PROBLEM_CHARS = 200
 """Longest YAML parser message repeated in a diagnostic (some quote the file's text)."""
 
 
-def short(text: str, limit: int, *, quote: bool = False) -> str:
-    """``text`` cut to ``limit`` characters (the loader's quoting helper builds on this)."""
-    text = repr(text[: limit + 1]) if quote else text
+def cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in '...' when it was longer."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
