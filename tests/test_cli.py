@@ -134,6 +134,16 @@ def test_validate_a_folder(tmp_path: Path) -> None:
     assert "checked 2 files" in out.stderr
 
 
+def test_validate_a_folder_without_scenarios_fails_and_says_so(tmp_path: Path) -> None:
+    """It said "checked 0 files" and exited 0, so a CI job with a mistyped folder passed."""
+    (tmp_path / "notes.txt").write_text("not a scenario")
+    out = leadsim("validate", str(tmp_path))
+    assert out.returncode == 1
+    assert out.stdout.startswith(f"{tmp_path}:1:1: error: this folder holds no scenario files")
+    report = json.loads(leadsim("validate", str(tmp_path), "--format", "json").stdout)
+    assert report["errors"] == 1 and report["diagnostics"][0]["code"] == "LS001"
+
+
 def test_list_shows_shipped_and_extra_folder(tmp_path: Path) -> None:
     (tmp_path / "demo.yaml").write_text(BASE)
     (tmp_path / "zz-broken.yaml").write_text("scenario: [")

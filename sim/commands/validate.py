@@ -10,7 +10,7 @@ from pathlib import Path
 from sim.analysis import lint
 from sim.analysis.explore import DEFAULT_LIMIT
 from sim.format import library, loader
-from sim.format.diagnostics import Diagnostic
+from sim.format.diagnostics import MAX_DIAGNOSTICS, Diagnostic, bounded
 from sim.safetext import json_safe, plain
 
 NAME = "validate"
@@ -39,17 +39,35 @@ def files_of(paths: list[str]) -> list[Path]:
     return out
 
 
+def empty_folders(paths: list[str]) -> list[Diagnostic]:
+    """An error for each named folder without a scenario file: checking nothing is not a
+    pass (a typo in a CI job's folder would otherwise go green for ever)."""
+    return [
+        Diagnostic(
+            "LS001",
+            "error",
+            "this folder holds no scenario files (*.yaml or *.yml)",
+            "name a folder of scenarios, or the files themselves",
+            name,
+        )
+        for name in paths
+        if Path(name).is_dir() and not library.scenario_files(Path(name))
+    ]
+
+
 def diagnose(path: Path, limit: int = DEFAULT_LIMIT) -> list[Diagnostic]:
-    """Load errors, and, for a file that loads, what the deeper analysis finds."""
+    """Load errors, and, for a file that loads, what the deeper analysis finds (at most
+    :data:`MAX_DIAGNOSTICS`, then a note of how many more)."""
     scenario, diags = loader.check(path)
     if scenario is None:
         return diags
-    return diags + lint.lint(scenario, limit=limit)
+    found = diags + lint.lint(scenario, limit=limit)
+    return found if len(found) <= MAX_DIAGNOSTICS else bounded(found, str(path))
 
 
 def run(args: argparse.Namespace) -> int:
     files = files_of(args.paths)
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = empty_folders(args.paths)
     for path in files:
         found.extend(diagnose(path, max(1, args.max_states)))
     errors = sum(d.severity == "error" for d in found)

@@ -13,6 +13,11 @@ from typing import Any, Literal
 
 import attrs
 
+MAX_DIAGNOSTICS = 100
+"""Most diagnostics reported for one file; the rest are counted and reported as one note,
+"and N more" [LS005] (a file of two million unknown keys would otherwise print hundreds of
+MB, and freeze the screen that shows them)."""
+
 Severity = Literal["error", "warning", "note"]
 """Errors fail validation; warnings fail it under --strict; notes never do."""
 
@@ -21,6 +26,7 @@ LOAD_CODES: dict[str, str] = {
     "LS002": "YAML syntax error",
     "LS003": "the document is not a mapping of keys",
     "LS004": "the document is too large or too deeply nested to load safely",
+    "LS005": "more problems than are reported for one file (a note after the first ones)",
     "LS010": "unknown key (often a typo)",
     "LS011": "required key missing",
     "LS012": "value of the wrong type",
@@ -100,3 +106,29 @@ def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.path, d.line, d.column, d.code)
+
+
+def omitted(diagnostics: Sequence[Diagnostic]) -> int:
+    """How many problems the LS005 note of :func:`bounded` says were left out (0 if none)."""
+    for d in diagnostics:
+        if d.code == "LS005":
+            return int(d.message.split()[1].replace(",", ""))
+    return 0
+
+
+def bounded(diagnostics: Iterable[Diagnostic], path: str, dropped: int = 0) -> list[Diagnostic]:
+    """The first :data:`MAX_DIAGNOSTICS` diagnostics in file order, then, if any were left
+    out (``dropped`` more were never kept), one note that says how many [LS005]."""
+    found = sorted(diagnostics, key=sort_key)
+    more = max(0, len(found) - MAX_DIAGNOSTICS) + dropped
+    if not more:
+        return found
+    note = Diagnostic(
+        "LS005",
+        "note",
+        f"and {more:,} more problem{'s' * (more != 1)} in this file, not shown "
+        f"(at most {MAX_DIAGNOSTICS} are reported)",
+        "fix the ones shown and check again",
+        path,
+    )
+    return [*found[:MAX_DIAGNOSTICS], note]

@@ -31,7 +31,15 @@ class Elements(ValueReader):
         what = f"choice {cid!r}" if cid else f"a choice in scene {scene!r}"
         self.r.check_keys(fields, CHOICE_KEYS, what, node)
         if cid is not None:
-            if cid in seen:
+            if cid in seen and seen[cid] is fields["id"][1]:
+                self.r.error(
+                    "LS032",
+                    fields["id"][1],
+                    f"scene {scene!r} lists choice {cid!r} more than once, through an alias",
+                    "list each choice once",
+                )
+                cid = None
+            elif cid in seen:
                 self.r.error(
                     "LS032",
                     fields["id"][1],

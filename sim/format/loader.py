@@ -22,7 +22,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from sim.format.diagnostics import Diagnostic, ScenarioError, errors, sort_key
+from sim.format.diagnostics import Diagnostic, ScenarioError, bounded, errors
 from sim.format.elements import Elements
 from sim.format.keys import (
     ELEMENT_ID,
@@ -36,6 +36,8 @@ from sim.format.nodes import (
     MAX_NUMBER_CHARS,
     UNREADABLE,
     NodeReader,
+    reused_scalars,
+    short,
     suggest,
 )
 from sim.format.yamlsource import (
@@ -91,13 +93,13 @@ def parse_text(
         root, diags = compose(text, path)
         if root is None:
             return None, diags
-        reader = NodeReader(path)
+        reader = NodeReader(path, reused=reused_scalars(root, text))
         digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
         scenario = _build(reader, root, digest)
     finally:
         if collecting:
             gc.enable()
-    found = sorted(reader.diags, key=sort_key)
+    found = bounded(reader.diags, path, reader.dropped)
     return (None if errors(found) else scenario), found
 
 
@@ -134,7 +136,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         r.error(
             "LS013",
             top["feedback_mode"][1],
-            f"feedback_mode {mode!r} is unknown",
+            f"feedback_mode {short(mode)} is unknown",
             "use coach, consequences or debrief",
         )
         mode = None
@@ -151,10 +153,14 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         r.error("LS013", top["endings"][1], "'endings' is empty", "add at least one ending")
 
     scenes: dict[str, Scene] = {}
+    read: set[int] = set()  # scene and ending nodes read already (an alias reads one again)
     for key, (key_node, node) in scene_nodes.items():
         if r.identifier(key_node, "scene id", ELEMENT_ID, SCENE_RULE) is None:
             continue
+        r.quiet = id(node) in read
+        read.add(id(node))
         scene = b.scene(key, node)
+        r.quiet = False
         if scene is not None:
             scenes[key] = scene
     endings: dict[str, Ending] = {}
@@ -169,7 +175,10 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
                 "rename one of them",
             )
             continue
+        r.quiet = id(node) in read
+        read.add(id(node))
         ending = b.ending(key, node)
+        r.quiet = False
         if ending is not None:
             endings[key] = ending
 
@@ -187,7 +196,14 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
             )
     b.check_names(set(scene_nodes))
     start = field("start", lambda n: r.identifier(n, "start", ELEMENT_ID, SCENE_RULE))
-    if start is not None and start not in scene_nodes:
+    if start is not None and start in ending_nodes and start not in scene_nodes:
+        r.error(
+            "LS031",
+            top["start"][1],
+            f"start names {start!r}, which is an ending, not a scene",
+            "name the scene the trainee plays first; an ending can only be reached",
+        )
+    elif start is not None and start not in scene_nodes:
         hint = suggest(start, scene_nodes) or "name the first scene from 'scenes:'"
         r.error("LS031", top["start"][1], f"start scene {start!r} does not exist", hint)
 
