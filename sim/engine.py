@@ -122,6 +122,10 @@ class _Facts:
         return self.state.visits_to(scene)
 
 
+Facts = _Facts
+"""What a condition sees of a state (for :mod:`sim.prose`, which reads text for a state)."""
+
+
 # --- starting and offering --------------------------------------------------------------
 
 
@@ -316,7 +320,8 @@ def choose(scenario: Scenario, state: State, choice_id: str) -> State:
     )
     goto, rng = _route(scenario, moved, choice)
     tally = list(state.tally)
-    tally[_STYLE_SLOT[choice.style]] += 1
+    if not scene.narration:  # reading a narration scene is no decision of any style
+        tally[_STYLE_SLOT[choice.style]] += 1
     decision = Decision(
         step=state.step + 1,
         scene=scene.id,

@@ -25,7 +25,7 @@ LAYERS: tuple[Layer, ...] = (
         "core",
         0,
         "sim",
-        "`model`, `conditions`, `engine`, `traits`, `safetext`, `layers`: a scenario's parts "
+        "`model`, `conditions`, `engine`, `prose`, `traits`, `safetext`, `layers`: a scenario's parts "
         "and the pure engine; no I/O, no clock",
     ),
     Layer(

@@ -24,7 +24,7 @@ from itertools import pairwise
 from sim.analysis import graph
 from sim.analysis.explore import DEFAULT_LIMIT, Always, Exploration, Problem, Step, explore
 from sim.format.diagnostics import Diagnostic, Severity, sort_key
-from sim.model import Choice, Scenario, Style, Where
+from sim.model import Choice, Scenario, Style, Where, text_guards
 
 MAX_LISTED = 6
 """How many scene ids or steps a message lists before saying 'and N more'."""
@@ -326,6 +326,10 @@ class _Lint:
                     set_at.setdefault(name, choice.where)
                 for name in sorted(choice.effects.clear):
                     cleared_at.setdefault(name, choice.where)
+        for text in self.s.texts():  # text reads a flag too, though it moves no one
+            for guard in text_guards(text):
+                for name in sorted(guard.condition.names() & self.s.flags):
+                    read.setdefault(name, guard.where)
         for flag in sorted(self.s.flags):
             if flag in set_at and flag not in read:
                 self.add(

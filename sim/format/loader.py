@@ -36,6 +36,7 @@ from sim.format.nodes import (
     MAX_NUMBER_CHARS,
     UNREADABLE,
     NodeReader,
+    short,
     suggest,
 )
 from sim.format.yamlsource import (
@@ -49,7 +50,7 @@ from sim.format.yamlsource import (
 )
 from sim.model import (
     FEEDBACK_MODES,
-    FORMAT_VERSION,
+    FORMAT_VERSIONS,
     Ending,
     Scenario,
     Scene,
@@ -74,6 +75,29 @@ def _version(r: NodeReader, node: Node) -> str | None:
         return r.text(node, "version")
     value = r.scalar(node)
     return None if value is UNREADABLE else str(value)
+
+
+def _format(r: NodeReader, node: Node) -> str:
+    """The declared format version: "1" or "1.1" ("1" after reporting anything else)."""
+    value = r.scalar(node) if isinstance(node, ScalarNode) else None
+    if value is UNREADABLE:
+        return "1"
+    if isinstance(value, float | str) and not isinstance(value, bool):
+        text = str(value).strip()
+    else:
+        number = r.integer(node, "format")  # whole numbers are checked as they always were
+        if number is None:
+            return FORMAT_VERSIONS[-1]
+        text = str(number)
+    if text in FORMAT_VERSIONS:
+        return text
+    r.error(
+        "LS013",
+        node,
+        f"format {short(text, quote=False)} is not supported",
+        f"this version reads format {' and '.join(FORMAT_VERSIONS)}",
+    )
+    return FORMAT_VERSIONS[-1]  # read the rest as the newest, not as a cascade of errors
 
 
 def parse_text(
@@ -111,15 +135,9 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
     def field(key: str, read: Callable[[Node], Any], default: Any = None) -> Any:
         return read(top[key][1]) if key in top else default
 
-    if "format" in top:
-        fmt = r.integer(top["format"][1], "format")
-        if fmt is not None and fmt != FORMAT_VERSION:
-            r.error(
-                "LS013",
-                top["format"][1],
-                f"format {fmt} is not supported",
-                f"this version reads format {FORMAT_VERSION}",
-            )
+    fmt = _format(r, top["format"][1]) if "format" in top else "1"
+    b.v11 = fmt == "1.1"
+    b.only_11(top, "the scenario", "the scenario")
     sid = field("scenario", lambda n: r.identifier(n, "scenario id", SCENARIO_ID, SCENARIO_RULE))
     title = field("title", lambda n: r.text(n, "title"))
     summary = field("summary", lambda n: r.text(n, "summary"), "")
@@ -203,6 +221,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         endings=endings,
         version=version,
         feedback_mode=mode,
+        format=fmt,
         flags=frozenset(b.declared_flags | b.flags_written),
         declared_at=b.declared_at,
         author=author,

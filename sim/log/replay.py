@@ -30,11 +30,13 @@ from sim.log import (
     Header,
     LogError,
     LogFile,
+    NarrationRecord,
     Record,
     ReflectionRecord,
     RewindRecord,
 )
 from sim.model import Scenario
+from sim.prose import say
 from sim.safetext import plain
 
 # --- finding the scenario ---------------------------------------------------------------
@@ -168,6 +170,8 @@ class Walker:
 
     def feed(self, record: Record) -> Step | None:
         """Take one record; a decision comes back as a :class:`Step`."""
+        if isinstance(record, NarrationRecord):
+            record = record.as_decision()  # followed as the scene's one way on
         if isinstance(record, DecisionRecord):
             return self._decision(record)
         if isinstance(record, RewindRecord):
@@ -297,7 +301,7 @@ class Shown:
     reason: str | None = None
 
 
-def offered(scenario: Scenario, step: Step) -> list[Shown]:
+def offered(scenario: Scenario, step: Step, trainee: str | None = None) -> list[Shown]:
     """The choices offered at ``step`` (as the engine offers them from the state before it),
     the recorded one marked; a recorded choice the scenario no longer offers is added last."""
     rec = step.record
@@ -305,11 +309,16 @@ def offered(scenario: Scenario, step: Step) -> list[Shown]:
     if step.before is not None and not step.before.over and step.before.scene == rec.scene:
         for o in engine.choices(scenario, step.before):
             c = o.choice
-            shown.append(Shown(c.id, c.text, c.style, c.id == rec.choice, o.available, o.reason))
+            text = say(scenario, step.before, c.text, trainee)
+            shown.append(Shown(c.id, text, c.style, c.id == rec.choice, o.available, o.reason))
     if not any(s.chosen for s in shown):
         scene = scenario.scenes.get(rec.scene)
         choice = scene.choice(rec.choice) if scene is not None else None
-        text = choice.text if choice is not None else f"({rec.choice}: no longer in the scenario)"
+        text = (
+            say(scenario, step.before, choice.text, trainee)
+            if choice is not None
+            else f"({rec.choice}: no longer in the scenario)"
+        )
         shown.append(Shown(rec.choice, text, rec.style, True))
     return shown
 
