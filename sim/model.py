@@ -217,6 +217,8 @@ class Scenario:
     feedback_mode: FeedbackMode = "coach"
     format: str = "1"
     """The format version the file declares ("1" when it declares none)."""
+    shuffle: bool = False
+    """Show each scene's choices in an order drawn from the session's seed (format 1.1)."""
     flags: frozenset[str] = frozenset()
     declared_at: Mapping[str, Where] = attrs.field(factory=dict, eq=False, repr=False)
     """Where each flag listed under ``flags:`` is written, for diagnostics about it."""

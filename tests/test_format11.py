@@ -49,17 +49,17 @@ def test_the_fixture_loads_as_format_1_1() -> None:
     ("old", "new", "code", "line", "column"),
     [
         # a bad condition inside a text part is reported inside the condition
-        ('{if: "trust >= 60", text:', '{if: "trust >= ", text:', "LS020", 23, 28),
-        ('{if: "trust >= 60", text:', '{if: "trsut >= 60", text:', "LS021", 23, 19),
-        ("      - if: asked\n", "      - if: askd\n", "LS021", 36, 13),
+        ('{if: "trust >= 60", text:', '{if: "trust >= ", text:', "LS020", 24, 28),
+        ('{if: "trust >= 60", text:', '{if: "trsut >= 60", text:', "LS021", 24, 19),
+        ("      - if: asked\n", "      - if: askd\n", "LS021", 37, 13),
         # values: unknown name, unknown field, unclosed
-        ("stands at ${trust};", "stands at ${trsut};", "LS022", 15, 40),
-        ("stands at ${trust};", "stands at ${trust.max};", "LS022", 15, 40),
-        ("stands at ${trust};", "stands at ${trust;", "LS022", 15, 40),
+        ("stands at ${trust};", "stands at ${trsut};", "LS022", 16, 40),
+        ("stands at ${trust};", "stands at ${trust.max};", "LS022", 16, 40),
+        ("stands at ${trust};", "stands at ${trust;", "LS022", 16, 40),
         # a part that is neither text nor {if, text}
-        ("      - Ask before you order.\n", "      - {a: b}\n", "LS011", 52, 9),
-        ("      - Ask before you order.\n", "      - [[a]]\n", "LS012", 52, 10),
-        (", else: She stays wary.}", ", els: She stays wary.}", "LS010", 23, 75),
+        ("      - Ask before you order.\n", "      - {a: b}\n", "LS011", 53, 9),
+        ("      - Ask before you order.\n", "      - [[a]]\n", "LS012", 53, 10),
+        (", else: She stays wary.}", ", els: She stays wary.}", "LS010", 24, 75),
         # narration: both choices and next
         (
             '    next:\n      - {if: "trust < 45"',

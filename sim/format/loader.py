@@ -77,6 +77,16 @@ def _version(r: NodeReader, node: Node) -> str | None:
     return None if value is UNREADABLE else str(value)
 
 
+def _yes_no(r: NodeReader, node: Node, what: str) -> bool | None:
+    value = r.scalar(node) if isinstance(node, ScalarNode) else None
+    if value is UNREADABLE:
+        return None
+    if not isinstance(value, bool):
+        r.error("LS012", node, f"{what} must be true or false", f"write '{what}: false'")
+        return None
+    return value
+
+
 def _format(r: NodeReader, node: Node) -> str:
     """The declared format version: "1" or "1.1" ("1" after reporting anything else)."""
     value = r.scalar(node) if isinstance(node, ScalarNode) else None
@@ -138,6 +148,11 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
     fmt = _format(r, top["format"][1]) if "format" in top else "1"
     b.v11 = fmt == "1.1"
     b.only_11(top, "the scenario", "the scenario")
+    shuffle: bool | None = (
+        b.v11
+    )  # on by default in format 1.1: the first option is not always the right one
+    if "shuffle" in top and b.v11:
+        shuffle = _yes_no(r, top["shuffle"][1], "shuffle")
     sid = field("scenario", lambda n: r.identifier(n, "scenario id", SCENARIO_ID, SCENARIO_RULE))
     title = field("title", lambda n: r.text(n, "title"))
     summary = field("summary", lambda n: r.text(n, "summary"), "")
@@ -209,7 +224,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         hint = suggest(start, scene_nodes) or "name the first scene from 'scenes:'"
         r.error("LS031", top["start"][1], f"start scene {start!r} does not exist", hint)
 
-    if errors(r.diags) or None in (sid, title, summary, version, mode, start):
+    if errors(r.diags) or None in (sid, title, summary, version, mode, start, shuffle):
         return None
     return Scenario(
         id=sid,
@@ -222,6 +237,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         version=version,
         feedback_mode=mode,
         format=fmt,
+        shuffle=bool(shuffle),
         flags=frozenset(b.declared_flags | b.flags_written),
         declared_at=b.declared_at,
         author=author,

@@ -314,11 +314,9 @@ def header_record(
     return record
 
 
-def decision_record(
-    scenario: Scenario, decision: Decision, elapsed: float, shown: tuple[str, ...] = ()
-) -> dict[str, Any]:
+def decision_record(scenario: Scenario, decision: Decision, elapsed: float) -> dict[str, Any]:
     """A decision's line; a narration scene's continue becomes a ``narration`` line, and
-    ``shown`` (the order of shuffled choices) is written only when given."""
+    ``shown`` (the order of shuffled choices) is written only when they were shuffled."""
     if decision.choice == CONTINUE:
         return {
             "type": "narration",
@@ -341,8 +339,8 @@ def decision_record(
         "goto": decision.goto,
         "elapsed": round(elapsed, 3),
     }
-    if shown:
-        record["shown"] = list(shown)
+    if decision.shown:
+        record["shown"] = list(decision.shown)
     return record
 
 

@@ -69,3 +69,25 @@ async def test_coach_mode_shows_outcome_then_the_coach(
         await pilot.press("1")  # the number key continues too
         await pilot.pause()
         assert "What did asking cost you?" in all_text(app)
+
+
+async def test_number_keys_follow_the_shuffled_order(
+    make_app: Callable[..., LeadsimApp], tmp_path: Path
+) -> None:
+    from sim.tui.widgets.choices import ChoiceList
+    from tests.test_shuffle import FOUR
+
+    path = tmp_path / "four.yaml"
+    path.write_text(FOUR)
+    orders = set()
+    for seed in (1, 2, 3, 4, 5, 6):
+        app = make_app(path, seed=seed, log=tmp_path / f"{seed}.jsonl")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            listed = list(app.screen.query_one(ChoiceList).numbered)
+            orders.add(tuple(listed))
+            await pilot.press("1")
+            await pilot.pause()
+        decision = (tmp_path / f"{seed}.jsonl").read_text().splitlines()[1]
+        assert f'"choice":"{listed[0]}"' in decision and '"shown":' in decision
+    assert len(orders) > 1
