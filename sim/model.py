@@ -150,6 +150,17 @@ def text_guards(text: Prose | None) -> Iterator[Guard]:
 
 
 @attrs.frozen
+class Allowance:
+    """``allow: [LS121]`` on an element (format 1.1): those warning codes are silenced for
+    problems reported anywhere from ``start`` to ``end`` (the element's place in the file)."""
+
+    codes: frozenset[str]
+    start: Where
+    end: Where
+    what: str
+
+
+@attrs.frozen
 class Route:
     """One step of a ``next`` list. The first route whose guard holds and whose chance roll
     succeeds is taken; a route with neither is the fallback."""
@@ -219,6 +230,8 @@ class Scenario:
     """The format version the file declares ("1" when it declares none)."""
     shuffle: bool = False
     """Show each scene's choices in an order drawn from the session's seed (format 1.1)."""
+    allowed: tuple[Allowance, ...] = attrs.field(default=(), eq=False, repr=False)
+    """The warnings the file silences on purpose (``allow:``), for the analyser."""
     flags: frozenset[str] = frozenset()
     declared_at: Mapping[str, Where] = attrs.field(factory=dict, eq=False, repr=False)
     """Where each flag listed under ``flags:`` is written, for diagnostics about it."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from yaml.nodes import Node, ScalarNode
 
-from sim.format import textparts
+from sim.format import allow, textparts
 from sim.format.keys import (
     CHOICE_KEYS,
     ELEMENT_ID,
@@ -19,10 +19,20 @@ from sim.format.keys import (
     SCENE_KEYS,
     SCENE_RULE,
 )
-from sim.format.nodes import UNREADABLE, suggest
+from sim.format.nodes import UNREADABLE, NodeReader, suggest
 from sim.format.values import ValueReader
 from sim.format.yamlsource import where
-from sim.model import CONTINUE, OUTCOMES, STYLES, Choice, Effects, Ending, Prose, Scene
+from sim.model import (
+    CONTINUE,
+    OUTCOMES,
+    STYLES,
+    Allowance,
+    Choice,
+    Effects,
+    Ending,
+    Prose,
+    Scene,
+)
 from sim.traits import TRAIT_IDS
 
 
@@ -31,6 +41,16 @@ class Elements(ValueReader):
 
     v11 = False
     """The file says ``format: 1.1`` (set by the loader before any scene is read)."""
+
+    def __init__(self, reader: NodeReader) -> None:
+        super().__init__(reader)
+        self.allowances: list[Allowance] = []
+        """Every ``allow:`` read (format 1.1)."""
+
+    def route_extras(self, fields: dict[str, tuple[Node, Node]], node: Node, what: str) -> None:
+        self.only_11(fields, "route", what)
+        if self.v11:
+            allow.read(self, fields, node, what)
 
     def prose(self, node: Node, what: str) -> Prose | None:
         return textparts.prose(self, node, what)
@@ -51,6 +71,8 @@ class Elements(ValueReader):
         what = f"choice {cid!r}" if cid else f"a choice in scene {scene!r}"
         self.r.check_keys(fields, CHOICE_KEYS, what, node)
         self.only_11(fields, "choice", what)
+        if self.v11:
+            allow.read(self, fields, node, what)
         if cid is not None:
             if cid in seen:
                 self.r.error(
@@ -163,6 +185,8 @@ class Elements(ValueReader):
             return None
         self.r.check_keys(fields, SCENE_KEYS, what, node)
         self.only_11(fields, "scene", what)
+        if self.v11:
+            allow.read(self, fields, node, what)
         text = self.prose(fields["text"][1], f"{what} text") if "text" in fields else None
         speaker = (
             self.r.text(fields["speaker"][1], f"{what} speaker") if "speaker" in fields else None

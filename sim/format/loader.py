@@ -22,6 +22,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from sim.format import allow
 from sim.format.diagnostics import Diagnostic, ScenarioError, errors, sort_key
 from sim.format.elements import Elements
 from sim.format.keys import (
@@ -148,6 +149,8 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
     fmt = _format(r, top["format"][1]) if "format" in top else "1"
     b.v11 = fmt == "1.1"
     b.only_11(top, "the scenario", "the scenario")
+    if b.v11:
+        allow.read(b, top, root, "the scenario")
     shuffle: bool | None = (
         b.v11
     )  # on by default in format 1.1: the first option is not always the right one
@@ -238,6 +241,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         feedback_mode=mode,
         format=fmt,
         shuffle=bool(shuffle),
+        allowed=tuple(b.allowances),
         flags=frozenset(b.declared_flags | b.flags_written),
         declared_at=b.declared_at,
         author=author,
