@@ -174,7 +174,7 @@ def test_a_flag_read_only_by_text_counts_as_read() -> None:
         "{if: asked, text: The new jig", "{if: 'trust > 0', text: The new jig"
     )
     no_text_read = no_text_read.replace('{if: "not asked"', '{if: "trust < 0"').replace(
-        "{if: asked, text: What did", "{if: 'trust > 0', text: What did"
+        '{if: asked, text: "What did', "{if: 'trust > 0', text: \"What did"
     )
     assert "LS131" in [d.code for d in lint.lint(loader.loads(no_text_read))]
     assert "LS131" not in [d.code for d in lint.lint(loader.load(FILE))]
