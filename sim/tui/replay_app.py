@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 
 from sim.log import EndRecord
 from sim.log.replay import Recorded, Step, meter_changes, offered
+from sim.model import CONTINUE
 from sim.prose import say
 from sim.safetext import plain
 from sim.tui.content import safe
@@ -156,7 +157,10 @@ class ReplayApp(App[int]):
                 text = body
         self.query_one("#scene", Static).update(text)
         lines = []
-        for shown in offered(sc, step, trainee):
+        narration = rec.choice == CONTINUE
+        if narration:  # a narration scene: read and left, no choice to show
+            lines.append(Content.styled(f"{CHOSEN} (read on)", "bold"))
+        for shown in offered(sc, step, trainee) if not narration else ():
             if shown.chosen:
                 word = STYLE_WORD.get(shown.style, shown.style.upper())
                 lines.append(
@@ -174,7 +178,8 @@ class ReplayApp(App[int]):
         story = say(sc, step.after, choice.outcome, trainee) if choice is not None else ""
         outcome = [
             *([story] if story else []),
-            f"Style: {STYLE_WORD.get(rec.style, rec.style)}  ({rec.elapsed:.1f} s)",
+            f"Style: {'none (narration)' if narration else STYLE_WORD.get(rec.style, rec.style)}"
+            f"  ({rec.elapsed:.1f} s)",
             "Meters: " + meter_changes(sc, rec.before, rec.after),
         ]
         if rec.flags_set or rec.flags_cleared:

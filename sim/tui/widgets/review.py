@@ -126,6 +126,7 @@ def branch_summary(scenario: Scenario, number: int, branch: Branch, say: Say) ->
     steps = [
         Content.assemble(style_word(d.style), " ", safe(choice_text(scenario, d, say)))
         for d in branch.decisions
+        if d.choice != CONTINUE
     ]
     ending = scenario.endings.get(branch.ending or "")
     end = (
