@@ -25,8 +25,8 @@ LAYERS: tuple[Layer, ...] = (
         "core",
         0,
         "sim",
-        "`model`, `conditions`, `engine`, `traits`, `safetext`, `layers`: a scenario's parts "
-        "and the pure engine; no I/O, no clock",
+        "`model`, `conditions`, `engine`, `rng`, `prose`, `traits`, `safetext`, `layers`: a "
+        "scenario's parts and the pure engine; no I/O, no clock",
     ),
     Layer(
         "format",

@@ -181,7 +181,9 @@ def _explore(
                 offered = [o for o in offered if o.choice is picked]
             if not offered:
                 softlocks.append(i)
-            phase = (key[5] + 1) % period
+            # A narration scene's continue is no decision, so a persona's rhythm waits.
+            narrated = space.scenario.scenes[space.places[place]].narration
+            phase = key[5] if narrated else (key[5] + 1) % period
             for option in offered:
                 choices.add((place, option.index))
                 for succ, r in space.successors(key, option, phase):

@@ -23,8 +23,9 @@ from itertools import pairwise
 
 from sim.analysis import graph
 from sim.analysis.explore import DEFAULT_LIMIT, Always, Exploration, Problem, Step, explore
+from sim.format.allow import covers
 from sim.format.diagnostics import Diagnostic, Severity, sort_key
-from sim.model import Choice, Scenario, Style, Where
+from sim.model import Choice, Scenario, Style, Where, text_guards
 
 MAX_LISTED = 6
 """How many scene ids or steps a message lists before saying 'and N more'."""
@@ -35,10 +36,21 @@ def lint(
     *,
     limit: int = DEFAULT_LIMIT,
     exploration: Exploration | None = None,
+    allowed: list[Diagnostic] | None = None,
 ) -> list[Diagnostic]:
-    """Every deep problem of a loaded scenario, sorted by position."""
+    """Every deep problem of a loaded scenario, sorted by position, except the warnings and
+    notes the file silences with ``allow:`` (those go to ``allowed``, when given)."""
     found = exploration if exploration is not None else explore(scenario, limit)
-    return sorted(_Lint(scenario, found, limit).run(), key=sort_key)
+    kept = []
+    for d in sorted(_Lint(scenario, found, limit).run(), key=sort_key):
+        silenced = d.severity != "error" and any(
+            covers(a, d.code, d.line, d.column) for a in scenario.allowed
+        )
+        if not silenced:
+            kept.append(d)
+        elif allowed is not None:
+            allowed.append(d)
+    return kept
 
 
 def listing(items: Sequence[str], limit: int = MAX_LISTED) -> str:
@@ -326,6 +338,10 @@ class _Lint:
                     set_at.setdefault(name, choice.where)
                 for name in sorted(choice.effects.clear):
                     cleared_at.setdefault(name, choice.where)
+        for text in self.s.texts():  # text reads a flag too, though it moves no one
+            for guard in text_guards(text):
+                for name in sorted(guard.condition.names() & self.s.flags):
+                    read.setdefault(name, guard.where)
         for flag in sorted(self.s.flags):
             if flag in set_at and flag not in read:
                 self.add(

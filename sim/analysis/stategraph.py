@@ -153,7 +153,8 @@ class StateGraph:
         comp, count = _components(self.edges)
         edges = self.edges
         members: list[list[int]] = [[] for _ in range(count)]
-        loose = [[False, False, False] for _ in range(count)]  # True: a loop comes first
+        # True: a loop comes first (a fourth slot for narration, which no tally counts)
+        loose = [[False, False, False, False] for _ in range(count)]
         for s, out in enumerate(edges):
             c = comp[s]
             members[c].append(s)
