@@ -150,7 +150,7 @@ class StateGraph:
     def _most(self) -> list[tuple[int | None, ...]]:
         """Most decisions of each style on any path to each state; None where a loop that
         contains such a decision can come first (then there is no most)."""
-        comp, count = _components(self.edges)
+        comp, count = components(self.edges)
         edges = self.edges
         members: list[list[int]] = [[] for _ in range(count)]
         loose = [[False, False, False] for _ in range(count)]  # True: a loop comes first
@@ -239,7 +239,7 @@ class StateGraph:
         return tuple(p for p in self.space.places if self.space.place_index[p] in places)
 
 
-def _components(edges: list[list[tuple[int, int]]]) -> tuple[list[int], int]:
+def components(edges: list[list[tuple[int, int]]]) -> tuple[list[int], int]:
     """Strongly connected components (iterative Tarjan): each state's component number and
     how many there are, numbered in reverse topological order."""
     n = len(edges)

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from sim.analysis import playtest
 from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
+from sim.commands import lesson
 from sim.format import library, loader
 from sim.model import STYLES, Scenario
 from sim.safetext import json_safe, plain
@@ -32,6 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--random", type=int, default=0, metavar="N", help="also run N random playthroughs"
     )
     parser.add_argument("--seed", type=int, default=1, help="seed for the random runs (1)")
+    parser.add_argument(
+        "--style-mix",
+        action="store_true",
+        help="show every style count, cue and pacing finding with the path that proves it",
+    )
     parser.add_argument(
         "--max-states",
         type=int,
@@ -89,10 +95,12 @@ def run(args: argparse.Namespace) -> int:
             lambda bar: playtest.random_runs(scenario, args.random, args.seed, progress=bar),
         )
     report = build_report(scenario, found, bots, randoms)
+    report["lesson"] = lesson.build(scenario, found)
     if args.format == "json":
         print(json_safe(json.dumps(report, indent=2, ensure_ascii=False)))
     else:
         print_report(scenario, report, sys.stdout)
+        lesson.show(scenario, report["lesson"], sys.stdout, detail=args.style_mix)
     failed = report["softlocks"] or report["loops"] or (randoms and randoms.failures)
     return 1 if failed else 0
 

@@ -19,12 +19,14 @@ TOP_KEYS = {
     "version": False,
     "author": False,
     "feedback_mode": False,
+    "best_needs": False,
     "meters": True,
     "flags": False,
     "start": True,
     "scenes": True,
     "endings": True,
 }
+BEST_NEEDS_KEYS = {"manager": False, "leader": False}
 METER_KEYS = {"label": True, "start": True, "min": False, "max": False}
 SCENE_KEYS = {"text": True, "choices": True, "speaker": False, "reflect": False}
 CHOICE_KEYS = {
