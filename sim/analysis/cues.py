@@ -32,8 +32,9 @@ LONGEST_SHARE_LIMIT = 0.5
 STYLE_SHARE_TARGET = 0.3
 """Across the library each style should be the sole top scorer in at least this share."""
 
-MIN_SCENES = 4
-"""Fewer scenes with a top scorer than this make no pattern: no cue warning."""
+MIN_SCENES = 5
+"""Fewer scenes with a top scorer than this make no pattern: no cue warning (a shipped
+scenario has twelve scenes or more)."""
 
 
 def score(scenario: Scenario, choice: Choice) -> float:
