@@ -37,17 +37,22 @@ MIN_SCENES = 5
 scenario has twelve scenes or more)."""
 
 
-def score(scenario: Scenario, choice: Choice) -> float:
-    """The sum of the choice's meter changes, each as a share of its meter's range."""
+def score(scenario: Scenario, choice: Choice, spans: Mapping[str, int] | None = None) -> float:
+    """The sum of the choice's meter changes, each as a share of its meter's range
+    (``spans``: each meter's max - min, when the caller has them at hand)."""
+    if spans is None:
+        spans = _spans(scenario)
     total = 0.0
     for change in choice.effects.changes:
-        meter = scenario.meter(change.meter)
-        span = meter.max - meter.min
         if change.kind == "delta":
-            total += change.amount / span
+            total += change.amount / spans[change.meter]
         else:
             total += change.amount / 200  # a share of the half range left from the middle
     return total
+
+
+def _spans(scenario: Scenario) -> dict[str, int]:
+    return {m.id: m.max - m.min for m in scenario.meters}
 
 
 @attrs.frozen
@@ -64,9 +69,11 @@ class SceneCue:
 @attrs.frozen
 class Cues:
     scenes: tuple[SceneCue, ...]
+    with_top: tuple[SceneCue, ...] = attrs.field(init=False)
+    """The scenes that have a top scorer."""
 
-    @property
-    def with_top(self) -> tuple[SceneCue, ...]:
+    @with_top.default
+    def _with_top(self) -> tuple[SceneCue, ...]:
         return tuple(s for s in self.scenes if s.top is not None)
 
     def style_share(self, style: Style) -> float:
@@ -104,8 +111,9 @@ class Cues:
         return len(self.with_top) >= MIN_SCENES and self.longest_share > LONGEST_SHARE_LIMIT
 
 
-def scene_cue(scenario: Scenario, scene: Scene) -> SceneCue:
-    scores = {c.id: score(scenario, c) for c in scene.choices}
+def scene_cue(scenario: Scenario, scene: Scene, spans: Mapping[str, int] | None = None) -> SceneCue:
+    spans = spans if spans is not None else _spans(scenario)
+    scores = {c.id: score(scenario, c, spans) for c in scene.choices}
     high = max(scores.values())
     tops = [c for c in scene.choices if scores[c.id] == high]
     top = tops[0] if len(tops) == 1 and len(scene.choices) > 1 else None
@@ -118,6 +126,7 @@ def scene_cue(scenario: Scenario, scene: Scene) -> SceneCue:
 
 def cues(scenario: Scenario) -> Cues:
     """Every scene with more than one choice, with its top scorer."""
+    spans = _spans(scenario)
     return Cues(
-        tuple(scene_cue(scenario, s) for s in scenario.scenes.values() if len(s.choices) > 1)
+        tuple(scene_cue(scenario, s, spans) for s in scenario.scenes.values() if len(s.choices) > 1)
     )

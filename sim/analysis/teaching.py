@@ -16,11 +16,17 @@ from __future__ import annotations
 
 from sim.analysis import cues, pacing, rubric, stylemix
 from sim.analysis.explore import Exploration
+from sim.analysis.paths import collector_paused
 from sim.format.diagnostics import Diagnostic, Severity
 from sim.model import Scenario, Where
 
 
 def diagnostics(scenario: Scenario, found: Exploration) -> list[Diagnostic]:
+    with collector_paused():
+        return _diagnostics(scenario, found)
+
+
+def _diagnostics(scenario: Scenario, found: Exploration) -> list[Diagnostic]:
     out: list[Diagnostic] = []
 
     def add(

@@ -16,12 +16,18 @@ from typing import Any, TextIO
 from sim.analysis import cues, pacing, rubric, stylemix
 from sim.analysis.cues import LONGEST_SHARE_LIMIT, STYLE_SHARE_TARGET
 from sim.analysis.explore import Exploration
+from sim.analysis.paths import collector_paused
 from sim.model import STYLES, Scenario
 from sim.safetext import plain
 
 
 def build(scenario: Scenario, found: Exploration) -> dict[str, Any]:
     """Everything the lesson checks found, as plain data with each path as text."""
+    with collector_paused():
+        return _build(scenario, found)
+
+
+def _build(scenario: Scenario, found: Exploration) -> dict[str, Any]:
     report: dict[str, Any] = {
         "best_needs": {
             "manager": scenario.best_needs.manager,
