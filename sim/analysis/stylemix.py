@@ -5,10 +5,12 @@ Read from the complete explored state graph (every choice, both sides of every c
 answers hold for every path a trainee can take, not for one bot's:
 
 * the **fewest** decisions of a style on a path to an ending is a shortest path where a
-  decision of that style costs one (ties go to the shorter path, which reads better);
-* the **most** is a longest path over the graph's loops condensed to single nodes (Tarjan's
-  components): a loop that contains a decision of that style and can still reach the ending
-  makes the most unbounded, and its evidence is a path with that loop marked ``[repeat: ...]``;
+  decision of that style costs one (:meth:`StateGraph.fewest`, which also feeds the table
+  of `leadsim check`);
+* the **most** is a longest path over the graph's loops condensed to single nodes
+  (:class:`sim.analysis.stategraph.Most`): a loop that contains a decision of that style and
+  can still reach the ending makes the most unbounded, and its evidence is a path with that
+  loop marked ``[repeat: ...]``;
 * a **pure** manager (or leader) player takes a choice of its style wherever one is offered
   (any of them) and any choice where none is; every side of every chance is followed.
 
@@ -18,14 +20,13 @@ can replay it. ``best_needs`` (:class:`sim.model.BestNeeds`) is checked by :func
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping
 
 import attrs
 
 from sim.analysis.explore import Exploration
 from sim.analysis.paths import Edge, Path, Paths
-from sim.analysis.stategraph import StateGraph, components
+from sim.analysis.stategraph import Most, StateGraph, components
 from sim.model import OUTCOMES, STYLES, Outcome, Scenario, Style
 
 TAUGHT: tuple[Style, Style] = ("manager", "leader")
@@ -101,12 +102,12 @@ def style_mix(found: Exploration) -> dict[str, EndingMix]:
     comp, count = components(graph.edges)
     ranges: dict[str, dict[Style, StyleRange]] = {e: {} for e in finals}
     for slot, style in enumerate(STYLES):
-        cost, came = _fewest(graph, slot)
-        most = _Most(graph, paths, comp, count, slot)
+        cost, came = graph.fewest(slot)
+        most = _Evidence(paths, Most(graph.edges, comp, count, slot))
         for eid, states in finals.items():
             low = min(states, key=lambda s: cost[s])
-            fewest = Count(cost[low] // _big(graph), paths.path(_unwind(came, low)))
-            ranges[eid][style] = StyleRange(fewest, most.evidence(states))
+            fewest = Count(cost[low], paths.path(_unwind(came, low)))
+            ranges[eid][style] = StyleRange(fewest, most.count(states))
     return {
         e.id: EndingMix(e.id, e.outcome, ranges[e.id])
         for e in scenario.endings.values()
@@ -156,37 +157,10 @@ def pure_reach(found: Exploration, style: Style) -> PureReach:
     return PureReach(style, ordered, {e: scenario.endings[e].outcome for e in ordered})
 
 
-# --- fewest: a shortest path where a decision of the style costs one --------------------------
+# --- evidence: paths that prove the counts --------------------------------------------------
 
 
-def _big(graph: StateGraph) -> int:
-    return len(graph.keys) + 1  # longer than any path without repeats
-
-
-def _fewest(graph: StateGraph, slot: int) -> tuple[list[int], dict[int, tuple[int, int]]]:
-    """Dijkstra on cost = decisions of the style * big + decisions: the fewest of the style,
-    and among those the shortest path."""
-    big = _big(graph)
-    inf = big * big
-    cost = [inf] * len(graph.keys)
-    cost[0] = 0
-    came: dict[int, tuple[int, int]] = {0: (-1, -1)}
-    heap = [(0, 0)]
-    edges = graph.edges
-    while heap:
-        c, s = heapq.heappop(heap)
-        if c > cost[s]:
-            continue
-        for t, w in edges[s]:
-            d = c + 1 + (big if w == slot else 0)
-            if d < cost[t]:
-                cost[t] = d
-                came[t] = (s, w)
-                heapq.heappush(heap, (d, t))
-    return cost, came
-
-
-def _unwind(came: dict[int, tuple[int, int]], state: int) -> list[Edge]:
+def _unwind(came: list[tuple[int, int]] | dict[int, tuple[int, int]], state: int) -> list[Edge]:
     out = []
     while came[state][0] >= 0:
         before, w = came[state]
@@ -195,63 +169,31 @@ def _unwind(came: dict[int, tuple[int, int]], state: int) -> list[Edge]:
     return out[::-1]
 
 
-# --- most: a longest path over the condensed graph ----------------------------------------
+class _Evidence:
+    """Paths for the most decisions of one style (:class:`StateGraph` numbers them)."""
 
-
-class _Most:
-    """Most decisions of one style on any path to each state, with evidence."""
-
-    def __init__(self, graph: StateGraph, paths: Paths, comp: list[int], count: int, slot: int):
+    def __init__(self, paths: Paths, most: Most) -> None:
         self.paths = paths
-        self.comp = comp
-        self.slot = slot
-        edges = graph.edges
-        members: list[list[int]] = [[] for _ in range(count)]
-        self.loop_edge: list[tuple[int, int] | None] = [None] * count  # a style edge inside
-        for s, out in enumerate(edges):
-            c = comp[s]
-            members[c].append(s)
-            for t, w in out:
-                if w == slot and comp[t] == c and self.loop_edge[c] is None:
-                    self.loop_edge[c] = (s, t)
-        self.value = [0] * count
-        self.entry: list[Edge | None] = [None] * count  # the edge that brings the most in
-        self.source = [-1] * count  # for an unbounded component: the loop that makes it so
-        # Tarjan numbers components in reverse topological order: walking them from the last
-        # sees each component after every component that leads to it.
-        for c in range(count - 1, -1, -1):
-            if self.loop_edge[c] is not None:
-                self.source[c] = c
-            here = self.value[c]
-            for s in members[c]:
-                for t, w in edges[s]:
-                    d = comp[t]
-                    if d == c:
-                        continue
-                    v = here + (w == slot)
-                    if self.entry[d] is None or v > self.value[d]:
-                        self.value[d] = v
-                        self.entry[d] = (s, t, w)
-                    if self.source[c] >= 0 and self.source[d] < 0:
-                        self.source[d] = self.source[c]
+        self.m = most
 
-    def evidence(self, states: list[int]) -> Count:
-        loose = [s for s in states if self.source[self.comp[s]] >= 0]
+    def count(self, states: list[int]) -> Count:
+        loose = [s for s in states if self.m.unbounded(s)]
         if loose:
             return Count(None, self._repeating(loose[0]))
-        state = max(states, key=lambda s: self.value[self.comp[s]])
-        return Count(self.value[self.comp[state]], self.paths.path(self._back_from(state)))
+        state = max(states, key=lambda s: self.m.value[self.m.comp[s]])
+        return Count(self.m.value[self.m.comp[state]], self.paths.path(self._back_from(state)))
 
     def _back_from(self, state: int) -> list[Edge]:
         """A path from the start to ``state`` that takes the most: enter each component on
         its best entry edge and cross it (no decision of the style inside, so any way)."""
+        comp, entries = self.m.comp, self.m.entry
         out: list[Edge] = []
-        start = self.comp[0]
+        start = comp[0]
         while True:
-            c = self.comp[state]
-            entry = self.entry[c]
+            c = comp[state]
+            entry = entries[c]
             origin = 0 if c == start or entry is None else entry[1]
-            out[:0] = self.paths.shortest(origin, state, self.comp, c)
+            out[:0] = self.paths.shortest(origin, state, comp, c)
             if c == start or entry is None:
                 return out
             out.insert(0, entry)
@@ -259,11 +201,11 @@ class _Most:
 
     def _repeating(self, state: int) -> Path:
         """Start -> a loop with a decision of the style (once round) -> ``state``."""
-        c = self.source[self.comp[state]]
-        edge = self.loop_edge[c]
+        c = self.m.source[self.m.comp[state]]
+        edge = self.m.loop_edge[c]
         assert edge is not None
         a, b = edge
         before = self.paths.from_start(a)
-        loop = [(a, b, self.slot), *self.paths.shortest(b, a, self.comp, c)]
+        loop = [(a, b, self.m.slot), *self.paths.shortest(b, a, self.m.comp, c)]
         after = self.paths.shortest(a, state)
         return self.paths.path([*before, *loop, *after], (len(before), len(before) + len(loop)))
