@@ -219,3 +219,9 @@ def test_best_needs_defaults_to_two_of_each() -> None:
         WEEK.replace("start: mon", "best_needs: {manager: 0, leader: 0}\nstart: mon")
     )
     assert lint.lint(zero) == []
+
+
+def test_a_partial_exploration_claims_no_absence() -> None:
+    out = leadsim("check", str(DATA / "lint" / "LS143.yaml"), "--max-states", "3").stdout
+    assert "the exploration stopped at its limit" in out
+    assert "every rated ending fits" not in out and "no meter reaches a bound" not in out

@@ -134,8 +134,12 @@ def show(scenario: Scenario, report: dict[str, Any], out: TextIO, detail: bool =
         f"{needs['leader']}):"
     )
     if "style_mix" not in report:
-        say("  (needs a complete exploration of every choice)")
+        say("  (needs an exploration of every choice)")
         return
+    partial = not report["complete"]
+    if partial:
+        say("  (the exploration stopped at its limit: what follows covers the paths explored;")
+        say("  an absence proves nothing, so raise --max-states)")
     if detail:
         for e in report["style_mix"]:
             say(f"  {e['ending']} ({e['outcome'] or 'unrated'}):")
@@ -147,7 +151,7 @@ def show(scenario: Scenario, report: dict[str, Any], out: TextIO, detail: bool =
     shorts = report["shortfalls"]
     for s in shorts:
         say(f"  LS140 {s['ending']}: {s['count']} {s['style']} (needs {s['needs']}): {s['path']}")
-    if not shorts:
+    if not shorts and not partial:
         say("  every path to a best ending has enough of both styles")
     for style, reach in report["pure"].items():
         ends = ", ".join(f"{e} ({v['outcome'] or '-'})" for e, v in reach["endings"].items())
@@ -183,7 +187,7 @@ def show(scenario: Scenario, report: dict[str, Any], out: TextIO, detail: bool =
             f"  LS143 {f['ending']} ({f['outcome']}): {f['meter']} {f['value']} "
             f"(needs >= {f['floor']}): {f['path']}"
         )
-    if not report["rubric"]:
+    if not report["rubric"] and not partial:
         say("  every rated ending fits the meters it is reached with")
     say()
     say("Pacing (earliest point each meter reaches a bound on a reasonable path):")
@@ -191,5 +195,5 @@ def show(scenario: Scenario, report: dict[str, Any], out: TextIO, detail: bool =
         mark = "LS144 " if r["early"] else "      "
         line = f"  {mark}{r['meter']} {r['bound']} {r['value']} after {r['step']} of {r['total']}"
         say(line + (f": {r['path']}" if r["early"] or detail else ""))
-    if not report["pacing"]:
+    if not report["pacing"] and not partial:
         say("  no meter reaches a bound")
