@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path as FilePath
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from sim import engine
 from sim.analysis import lint, stylemix
@@ -15,6 +16,7 @@ from sim.analysis.explore import explore
 from sim.analysis.paths import Path
 from sim.format import loader
 from sim.model import STYLES, Scenario
+from tests.test_explore import scenarios as generated
 
 SCENARIOS = sorted((FilePath(__file__).parent.parent / "scenarios").glob("*.yaml"))
 
@@ -252,3 +254,51 @@ def test_shipped_scenarios_counts_agree_with_the_explorer_and_their_paths_replay
                 assert replay(scenario, end.path).ending == eid
                 if end.count is not None:
                     assert end.path.count(style) == end.count
+
+
+# --- against a brute force on generated scenarios -----------------------------------------
+
+
+def brute_force(
+    scenario: Scenario, pure: str | None = None
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Every path through the real engine (the generated scenarios only go forward): per
+    ending, per style, the fewest and the most decisions. ``pure``: play as that pure player."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+
+    def walk(state: engine.State, tally: dict[str, int]) -> None:
+        if state.ending is not None:
+            seen = out.setdefault(state.ending, {s: (tally[s], tally[s]) for s in STYLES})
+            for s in STYLES:
+                low, high = seen[s]
+                seen[s] = (min(low, tally[s]), max(high, tally[s]))
+            return
+        offered = engine.available(scenario, state)
+        if pure is not None:
+            offered = tuple(c for c in offered if c.style == pure) or offered
+        for choice in offered:
+            for after, _ in engine.outcomes(scenario, state, choice.id):
+                walk(after, {**tally, choice.style: tally[choice.style] + 1})
+
+    walk(engine.start(scenario, 0), dict.fromkeys(STYLES, 0))
+    return out
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated())
+def test_agrees_with_a_brute_force_over_every_path(text: str) -> None:
+    scenario = loader.loads(text)
+    found = explore(scenario)
+    truth = brute_force(scenario)
+    mix = stylemix.style_mix(found)
+    assert {e: counts(m) for e, m in mix.items()} == truth
+    for ending in mix.values():
+        for style in STYLES:
+            for end in (ending.styles[style].fewest, ending.styles[style].most):
+                assert replay(scenario, end.path).ending == ending.id
+                assert end.path.count(style) == end.count
+    for style in ("manager", "leader"):
+        reach = stylemix.pure_reach(found, style)
+        assert set(reach.endings) == set(brute_force(scenario, style))
+        for eid, path in reach.endings.items():
+            assert replay(scenario, path).ending == eid
