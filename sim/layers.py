@@ -39,8 +39,9 @@ LAYERS: tuple[Layer, ...] = (
         "analysis",
         2,
         "sim.analysis",
-        "`statespace`, `explore`, `stategraph`, `lint`, `playtest`, `graph`: what every path "
-        "of a scenario can do",
+        "`statespace`, `explore`, `stategraph`, `paths`, `lint`, `playtest`, `graph`, "
+        "`stylemix`, `cues`, `rubric`, `pacing`, `teaching`: what every path of a scenario "
+        "can do, and whether it teaches what it claims",
     ),
     Layer(
         "log",

@@ -216,6 +216,19 @@ class Ending:
 
 
 @attrs.frozen
+class BestNeeds:
+    """How many manager and leader decisions every path to a best ending must take
+    (``best_needs:``; LS140 reports a path with fewer)."""
+
+    manager: int = 2
+    leader: int = 2
+    where: Where | None = _where
+
+    def of(self, style: Style) -> int:
+        return self.manager if style == "manager" else self.leader if style == "leader" else 0
+
+
+@attrs.frozen
 class Scenario:
     id: str
     title: str
@@ -236,6 +249,7 @@ class Scenario:
     declared_at: Mapping[str, Where] = attrs.field(factory=dict, eq=False, repr=False)
     """Where each flag listed under ``flags:`` is written, for diagnostics about it."""
     author: str = ""
+    best_needs: BestNeeds = BestNeeds()
     path: str = attrs.field(default="", eq=False)
     sha256: str = attrs.field(default="", eq=False)
     where: Where | None = _where

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from sim.analysis import playtest
 from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
+from sim.commands import lesson
 from sim.format import library, loader
 from sim.model import STYLES, Scenario
 from sim.safetext import json_safe, plain
@@ -47,6 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where a failing random run's answers are written (default: the temp folder)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed for the random runs (1)")
+    parser.add_argument(
+        "--style-mix",
+        action="store_true",
+        help="show every style count, cue and pacing finding with the path that proves it",
+    )
     parser.add_argument(
         "--max-states",
         type=int,
@@ -127,10 +133,12 @@ def run(args: argparse.Namespace) -> int:
         report["random"]["replay_file"] = write_replay(
             scenario, shortest(randoms.failures), args.replay_dir
         )
+    report["lesson"] = lesson.build(scenario, found)
     if args.format == "json":
         print(json_safe(json.dumps(report, indent=2, ensure_ascii=False)))
     else:
         print_report(scenario, report, sys.stdout)
+        lesson.show(scenario, report["lesson"], sys.stdout, detail=args.style_mix)
     failed = report["softlocks"] or report["loops"] or (randoms and randoms.failures)
     return 1 if failed else 0
 

@@ -61,7 +61,12 @@ DEEP_CODES: dict[str, str] = {
     "LS131": "a flag set but never read",
     "LS132": "a flag read but never set",
     "LS133": "a flag never set or read (only declared, or only cleared)",
-    "LS140": "dominant strategy: one style alone reaches the best ending",
+    "LS140": "a path reaches a best ending with fewer manager or leader decisions than "
+    "`best_needs` asks",
+    "LS141": "cue: the top-scoring choice is also the longest text in most scenes",
+    "LS142": "cue: one style is the top-scoring choice in every scene",
+    "LS143": "an ending is rated better than the meters it can be reached with",
+    "LS144": "a meter reaches its minimum or maximum before the last third of a path",
     "LS190": "the state space is too large to explore whole; some checks were skipped",
 }
 """Codes of the deep analysis in :mod:`sim.analysis.lint` (graph and state-space checks)."""

@@ -12,6 +12,7 @@ from yaml.nodes import Node, ScalarNode
 
 from sim.format import allow, textparts
 from sim.format.keys import (
+    BEST_NEEDS_KEYS,
     CHOICE_KEYS,
     ELEMENT_ID,
     ENDING_KEYS,
@@ -27,6 +28,7 @@ from sim.model import (
     OUTCOMES,
     STYLES,
     Allowance,
+    BestNeeds,
     Choice,
     Effects,
     Ending,
@@ -280,3 +282,25 @@ class Elements(ValueReader):
         if title is None or text is None:
             return None
         return Ending(eid, title, text, outcome, tuple(lessons), where=where(node))  # type: ignore[arg-type]
+
+    def best_needs(self, node: Node) -> BestNeeds:
+        """``best_needs: {manager: N, leader: N}``: unset styles keep their default."""
+        fields = self.r.mapping(node, "'best_needs'")
+        if fields is None:
+            return BestNeeds()
+        self.r.check_keys(fields, BEST_NEEDS_KEYS, "'best_needs'", node)
+        counts = {}
+        for style in BEST_NEEDS_KEYS:
+            if style not in fields:
+                continue
+            value = self.r.integer(fields[style][1], f"best_needs {style}")
+            if value is not None and value < 0:
+                self.r.error(
+                    "LS013",
+                    fields[style][1],
+                    f"best_needs {style} is {value}, below zero",
+                    "write how many decisions of that style a best ending needs, e.g. 2",
+                )
+            elif value is not None:
+                counts[style] = value
+        return BestNeeds(**counts, where=where(node))

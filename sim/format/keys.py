@@ -19,6 +19,7 @@ TOP_KEYS = {
     "version": False,
     "author": False,
     "feedback_mode": False,
+    "best_needs": False,
     "meters": True,
     "flags": False,
     "start": True,
@@ -27,6 +28,7 @@ TOP_KEYS = {
     "shuffle": False,
     "allow": False,
 }
+BEST_NEEDS_KEYS = {"manager": False, "leader": False}
 METER_KEYS = {"label": True, "start": True, "min": False, "max": False}
 SCENE_KEYS = {
     "text": True,

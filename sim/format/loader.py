@@ -53,6 +53,7 @@ from sim.format.yamlsource import (
 from sim.model import (
     FEEDBACK_MODES,
     FORMAT_VERSIONS,
+    BestNeeds,
     Ending,
     Scenario,
     Scene,
@@ -175,6 +176,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
             "use coach, consequences or debrief",
         )
         mode = None
+    best_needs = field("best_needs", b.best_needs, BestNeeds())
     if "flags" in top:
         b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'", b.declared_at))
     if "meters" in top:
@@ -260,6 +262,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         flags=frozenset(b.declared_flags | b.flags_written),
         declared_at=b.declared_at,
         author=author,
+        best_needs=best_needs,
         path=r.path,
         sha256=digest,
         where=where(root),
