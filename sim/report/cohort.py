@@ -11,6 +11,7 @@ three cannot disagree, and ``anonymize`` applies to all of them at once.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,20 @@ class Filters:
     """``since``/``until`` as the log writes times (UTC ISO 8601); ``until`` is exclusive."""
     mode: str | None = None
     include_watch: bool = False
+
+
+def strongest(lean: Sequence[str], count: int) -> list[str]:
+    """The ``count`` clearest leans of :func:`sim.traits.trait_lean`'s list (by the gap
+    between its ``(manager:leader)`` counts), balanced pairs last."""
+
+    def gap(item: str) -> int:
+        found = _COUNTS.search(item)
+        return abs(int(found[1]) - int(found[2])) if found else 0
+
+    return sorted(lean, key=gap, reverse=True)[:count]
+
+
+_COUNTS = re.compile(r"\((\d+):(\d+)\)$")
 
 
 def time_bound(text: str, *, end: bool = False) -> str:
@@ -163,6 +178,8 @@ class ScenarioSummary:
     meters: tuple[tuple[str, str], ...]
     """(meter id, label) in the scenario's order."""
     meter_paths: tuple[tuple[SessionRow, tuple[dict[str, int], ...]], ...]
+    """Each session's meters at the start (when the scenario is at hand) and after each
+    decision of its path."""
     flows: tuple[tuple[str, str, int], ...]
     """(from scene, to scene or ending, sessions) over every effective path."""
     start: str
@@ -373,6 +390,7 @@ def summarize(
         if s.balance is not None:
             balance[s.balance] += 1
     meters = tuple((m.id, m.label) for m in scenario.meters) if scenario else ()
+    opening = ({m.id: m.start for m in scenario.meters},) if scenario else ()
     if not meters and sessions:
         first = next((d for s in sessions for d in decisions.get(s.source, ())), None)
         meters = tuple((k, k) for k in first.after) if first else ()
@@ -387,7 +405,7 @@ def summarize(
         tuple(balance),
         trainee_rows(sessions, decisions, best),
         meters,
-        tuple((s, tuple(d.after for d in decisions.get(s.source, ()))) for s in sessions),
+        tuple((s, (*opening, *(d.after for d in decisions.get(s.source, ())))) for s in sessions),
         tuple((a, b, n) for (a, b), n in flows.most_common()),
         scenario.start if scenario else "",
     )

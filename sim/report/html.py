@@ -14,7 +14,7 @@ import statistics
 from collections.abc import Sequence
 
 from sim.report import flow
-from sim.report.cohort import BALANCE, Cohort, ScenarioSummary, SceneSplit
+from sim.report.cohort import BALANCE, Cohort, ScenarioSummary, SceneSplit, strongest
 from sim.report.text import balance_word, clip, pct, seconds
 from sim.safetext import plain
 
@@ -23,6 +23,8 @@ OUTCOME_COLOUR = {"best": "#23835a", "good": "#6aa84f", "mixed": "#c99a12", "poo
 PATHS_DRAWN = 150
 """Meter paths drawn one by one (the median is drawn over all of them)."""
 BAR = 260
+LEAN_SHOWN = 4
+"""Trait leans shown per trainee, the clearest first (CSV and JSON carry them all)."""
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
@@ -31,7 +33,8 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:2.2em;border-bottom:2px soli
 h3{margin:1.4em 0 .4em}.muted{color:#666}.chart{display:block;margin:.4em 0 1em}
 table{border-collapse:collapse;margin:.4em 0 1em}th,td{padding:2px 8px;text-align:left;
 vertical-align:top}th{border-bottom:1px solid #bbb;cursor:pointer}td.n,th.n{text-align:right}
-tbody tr:nth-child(even){background:#f5f5f5}.scene{break-inside:avoid}
+tbody tr:nth-child(even){background:#f5f5f5}td:first-child,td.b{white-space:nowrap}
+.scene{break-inside:avoid}
 .legend span{display:inline-block;margin-right:1.2em}.sw{display:inline-block;width:.9em;
 height:.9em;margin-right:.3em;vertical-align:-.1em}blockquote{margin:.2em 0 .2em 1em;
 padding-left:.6em;border-left:3px solid #ccc}figure{margin:0;break-inside:avoid}
@@ -74,7 +77,7 @@ def render(cohort: Cohort, title: str = "leadsim cohort report") -> str:
     n = len(cohort.sessions)
     parts.append(
         f"<p class='muted'>{n} sessions in {len(cohort.scenarios)} scenarios; "
-        f"{len(cohort.problems)} damaged logs (their intact part counted).</p>"
+        f"damaged logs: {len(cohort.problems)} (their intact part is counted).</p>"
     )
     parts.append(legend(STYLE_COLOUR))
     for sc in cohort.scenarios:
@@ -230,8 +233,8 @@ def meter_charts(sc: ScenarioSummary) -> str:
         )
         axis = (
             f"<text x='0' y='16'>{high}</text><text x='0' y='{h - 20}'>{low}</text>"
-            f"<text x='{left}' y='{h - 4}'>after decision 1</text>"
-            f"<text x='{w - 130}' y='{h - 4}'>after decision {longest}</text>"
+            f"<text x='{left}' y='{h - 4}'>{'start' if sc.start else 'after decision 1'}</text>"
+            f"<text x='{w - 130}' y='{h - 4}'>after decision {longest - bool(sc.start)}</text>"
             f"<line x1='{left}' y1='{h - 20}' x2='{w}' y2='{h - 20}' stroke='#999'/>"
         )
         out.append(
@@ -259,8 +262,9 @@ def trainee_table(sc: ScenarioSummary) -> str:
         rows.append(
             f"<tr><td>{esc(t.name)}</td>"
             + "".join(f"<td class='n'>{v}</td>" for v in numbers)
-            + f"<td data-v='{share:.3f}'>{bar} {esc(balance_word(t.manager, t.leader))}</td>"
-            f"<td>{esc('; '.join(t.lean))}</td></tr>"
+            + f"<td class='b' data-v='{share:.3f}'>{bar} "
+            f"{esc(balance_word(t.manager, t.leader))}</td>"
+            f"<td>{esc('; '.join(strongest(t.lean, LEAN_SHOWN)))}</td></tr>"
         )
     names = ("sessions", "finished", "best", "manager", "leader", "neutral", "balance")
     head = (

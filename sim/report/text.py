@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sim.report.cohort import BALANCE, Cohort, ScenarioSummary, SessionRow
+from sim.report.cohort import BALANCE, Cohort, ScenarioSummary, SessionRow, strongest
 from sim.safetext import json_safe, plain
 
 REFLECTIONS_SHOWN = 3
@@ -127,9 +127,8 @@ def scenario_lines(sc: ScenarioSummary) -> Iterator[str]:
         ]
     ]
     for t in sc.trainees:
-        lean = "; ".join(plain(x) for x in t.lean[:LEAN_SHOWN]) + (
-            "; ..." if len(t.lean) > LEAN_SHOWN else ""
-        )
+        lean = "; ".join(plain(x) for x in strongest(t.lean, LEAN_SHOWN))
+        lean += "; ..." if len(t.lean) > LEAN_SHOWN else ""
         rows.append(
             [clip(t.name, 24), str(t.sessions), str(t.finished), str(t.best), str(t.manager),
              str(t.leader), str(t.neutral), balance_word(t.manager, t.leader), lean or "-"]
