@@ -71,12 +71,12 @@ def scenario_view(sc: ScenarioSummary, width: int) -> Content:
     n = len(sc.sessions)
     median = f"{sc.median_elapsed:.1f} s" if sc.median_elapsed is not None else "-"
     lines: list[Content] = [
+        Content(f"{n} sessions by {sc.people} trainees."),
         Content(
-            f"{n} sessions by {sc.people} trainees. {sc.finished} finished "
-            f"({pct(sc.finished, n).strip()}), {n - sc.finished} unfinished"
-            + (f", {sc.damaged} with a damaged log" if sc.damaged else "")
-            + f". Median time per decision: {median}."
+            f"Finished: {sc.finished} ({pct(sc.finished, n).strip()}); unfinished: "
+            f"{n - sc.finished}" + (f"; damaged logs: {sc.damaged}." if sc.damaged else ".")
         ),
+        Content(f"Median time per decision: {median}."),
         Content(""),
         heading("Endings"),
     ]

@@ -95,7 +95,7 @@ class LibraryScreen(Screen[None]):
         Binding("up", "move(-1)", "Previous", show=False),
         Binding("escape", "clear", "Clear filter"),
         Binding("f5", "reload", "Reload"),
-        Binding("f6", "cohort", "Cohort report"),
+        Binding("f6", "cohort", "Cohort report", key_display="F6"),
     ]
 
     def __init__(self, dirs: Sequence[Path] = (), shipped: bool = True) -> None:
