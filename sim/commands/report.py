@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _bounds(args: argparse.Namespace) -> tuple[str | None, str | None] | str:
-    from sim.report.cohort import time_bound
+    from sim.report.rows import time_bound
 
     try:
         since = time_bound(args.since) if args.since else None
@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.report import cohort as cohort_mod
     from sim.report import text
     from sim.report.index import Index
+    from sim.report.rows import Filters
     from sim.report.walk import Scenarios
     from sim.safetext import plain
 
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         if note:
             print(f"warning: {plain(note)}", file=sys.stderr)
         pseudonyms = Pseudonyms(key)
-    filters = cohort_mod.Filters(
+    filters = Filters(
         args.scenario, args.trainee, bounds[0], bounds[1], args.mode, args.include_watch
     )
     cohort = cohort_mod.build(index, scan.sources, filters, pseudonyms=pseudonyms, dirs=args.dir)

@@ -10,38 +10,30 @@ three cannot disagree, and ``anonymize`` applies to all of them at once.
 
 from __future__ import annotations
 
-import json
-import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import attrs
 
+from sim.engine import Decision
 from sim.format import library, loader
 from sim.format.diagnostics import ScenarioError
 from sim.model import Scenario
 from sim.report.index import Index
 from sim.report.privacy import Pseudonyms
-from sim.report.walk import as_decision
+from sim.report.rows import (
+    BALANCE,
+    NO_NAME,
+    DecisionRow,
+    Filters,
+    SessionRow,
+    load_decisions,
+    load_sessions,
+)
 from sim.traits import trait_lean
-
-BALANCE = ("mostly managing", "leaning managing", "balanced", "leaning leading", "mostly leading")
-"""Bands of the leader share of a session's managing and leading decisions (neutral aside)."""
-NO_NAME = "(no name)"
-
-
-@attrs.frozen
-class Filters:
-    scenario: str | None = None
-    trainee: str | None = None
-    since: str | None = None
-    until: str | None = None
-    """``since``/``until`` as the log writes times (UTC ISO 8601); ``until`` is exclusive."""
-    mode: str | None = None
-    include_watch: bool = False
 
 
 def strongest(lean: Sequence[str], count: int) -> list[str]:
@@ -49,77 +41,10 @@ def strongest(lean: Sequence[str], count: int) -> list[str]:
     between its ``(manager:leader)`` counts), balanced pairs last."""
 
     def gap(item: str) -> int:
-        found = _COUNTS.search(item)
-        return abs(int(found[1]) - int(found[2])) if found else 0
+        manager, _, leader = item[item.rfind("(") + 1 : -1].partition(":")
+        return abs(int(manager) - int(leader)) if manager.isdigit() and leader.isdigit() else 0
 
     return sorted(lean, key=gap, reverse=True)[:count]
-
-
-_COUNTS = re.compile(r"\((\d+):(\d+)\)$")
-
-
-def time_bound(text: str, *, end: bool = False) -> str:
-    """A ``--since``/``--until`` argument as a log time; a date alone means the whole day (so
-    ``--until 2026-11-30`` includes that day). Raises ValueError for anything else."""
-    moment = datetime.fromisoformat(text.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    if end and len(text.strip()) <= 10:
-        moment += timedelta(days=1)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@attrs.frozen
-class SessionRow:
-    source: str
-    session: str
-    scenario: str
-    title: str
-    mode: str
-    trainee: str
-    started: str
-    watch: bool
-    steps: int
-    ending: str | None
-    outcome: str | None
-    stopped: str | None
-    manager: int
-    leader: int
-    neutral: int
-    lean: tuple[str, ...]
-    resumes: int
-    rewinds: int
-    changed: bool
-    problem: str | None
-    problem_line: int | None
-    log: str = ""
-    """The log as shown: its path, or a pseudonym under ``--anonymize``."""
-    scenario_file: str = ""
-    """The scenario file the session was played from, as the log recorded it."""
-
-    @property
-    def finished(self) -> bool:
-        return self.ending is not None
-
-    @property
-    def balance(self) -> int | None:
-        """The session's band in :data:`BALANCE`, None with no managing or leading decision."""
-        styled = self.manager + self.leader
-        return None if not styled else min(4, int(5 * self.leader / styled))
-
-
-@attrs.frozen
-class DecisionRow:
-    source: str
-    step: int
-    scene: str
-    choice: str
-    style: str
-    traits: tuple[str, ...]
-    elapsed: float
-    goto: str
-    after: dict[str, int]
-    reflection: str | None
 
 
 @attrs.frozen
@@ -177,9 +102,10 @@ class ScenarioSummary:
     trainees: tuple[TraineeRow, ...]
     meters: tuple[tuple[str, str], ...]
     """(meter id, label) in the scenario's order."""
-    meter_paths: tuple[tuple[SessionRow, tuple[dict[str, int], ...]], ...]
-    """Each session's meters at the start (when the scenario is at hand) and after each
-    decision of its path."""
+    paths: tuple[tuple[DecisionRow, ...], ...]
+    """Each session's effective path, in the order of :attr:`sessions`."""
+    opening: dict[str, int] | None
+    """The meters' start values, when the scenario is at hand."""
     flows: tuple[tuple[str, str, int], ...]
     """(from scene, to scene or ending, sessions) over every effective path."""
     start: str
@@ -187,6 +113,11 @@ class ScenarioSummary:
     @property
     def finished(self) -> int:
         return sum(1 for s in self.sessions if s.finished)
+
+    def meter_paths(self) -> list[list[dict[str, int]]]:
+        """Each session's meters at the start (if known) and after each decision."""
+        start = [self.opening] if self.opening is not None else []
+        return [start + [d.after for d in path] for path in self.paths if path]
 
     @property
     def damaged(self) -> int:
@@ -209,66 +140,6 @@ class Cohort:
         return [s for sc in self.scenarios for s in sc.sessions]
 
 
-def load_sessions(
-    index: Index, sources: Iterable[str], filters: Filters
-) -> tuple[list[SessionRow], list[tuple[str, int, str]]]:
-    """The sessions among ``sources`` that pass ``filters``, oldest first, and the problems of
-    the unreadable logs among them."""
-    db = index.db
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS picked(source TEXT PRIMARY KEY)")
-    db.execute("DELETE FROM picked")
-    db.executemany("INSERT OR IGNORE INTO picked VALUES (?)", ((s,) for s in sources))
-    where, params = ["1"], []
-    for column, value, op in (
-        ("scenario", filters.scenario, "="),
-        ("trainee", filters.trainee, "="),
-        ("started", filters.since, ">="),
-        ("started", filters.until, "<"),
-        ("mode", filters.mode, "="),
-    ):
-        if value is not None:
-            where.append(f"{column} {op} ?")
-            params.append(value)
-    if not filters.include_watch:
-        where.append("watch = 0")
-    rows = db.execute(
-        "SELECT sessions.* FROM sessions JOIN picked USING (source) WHERE "
-        + " AND ".join(where)
-        + " ORDER BY started, source",
-        params,
-    ).fetchall()
-    sessions, problems = [], []
-    for r in rows:
-        if r[2] is None:  # no header: a problem, not a session
-            problems.append((r[0], r[20] or 0, r[19] or "unreadable"))
-            continue
-        row = SessionRow(
-            r[0], r[1], r[2], r[3], r[4], r[5] or NO_NAME, r[6], bool(r[7]), r[8], r[9],
-            r[10], r[11], r[12], r[13], r[14], tuple(json.loads(r[15])), r[16], r[17],
-            bool(r[18]), r[19], r[20], r[0], r[21] or "",
-        )  # fmt: skip
-        sessions.append(row)
-        if row.problem:
-            problems.append((row.source, row.problem_line or 0, row.problem))
-    return sessions, problems
-
-
-def load_decisions(index: Index, sessions: Sequence[SessionRow]) -> dict[str, list[DecisionRow]]:
-    wanted = {s.source for s in sessions}
-    found: dict[str, list[DecisionRow]] = defaultdict(list)
-    for r in index.db.execute(
-        "SELECT decisions.* FROM decisions JOIN picked USING (source) ORDER BY source, step"
-    ):
-        if r[0] in wanted:
-            found[r[0]].append(
-                DecisionRow(
-                    r[0], r[1], r[2], r[3], r[4], tuple(filter(None, r[5].split(","))),
-                    r[6], r[7], json.loads(r[8]), r[9],
-                )
-            )  # fmt: skip
-    return found
-
-
 def find(scenario_id: str, recorded: str = "", dirs: Iterable[Path] = ()) -> Scenario | None:
     """The scenario as it is now, for its labels (choice texts, ending titles): the file the
     newest session recorded, else the one with that id in ``dirs`` or shipped; None if gone."""
@@ -285,14 +156,14 @@ def find(scenario_id: str, recorded: str = "", dirs: Iterable[Path] = ()) -> Sce
 def build(
     index: Index,
     sources: Iterable[str],
-    filters: Filters = Filters(),
+    filters: Filters | None = None,
     *,
     pseudonyms: Pseudonyms | None = None,
     dirs: Iterable[Path] = (),
 ) -> Cohort:
     """The cohort report over ``sources`` (log paths or other source ids) in ``index``;
     with ``pseudonyms``, trainee names and log paths are replaced wherever they are shown."""
-    sessions, problems = load_sessions(index, sources, filters)
+    sessions, problems = load_sessions(index, sources, filters or Filters())
     if pseudonyms is not None:
         p = pseudonyms
         sessions = [
@@ -390,7 +261,6 @@ def summarize(
         if s.balance is not None:
             balance[s.balance] += 1
     meters = tuple((m.id, m.label) for m in scenario.meters) if scenario else ()
-    opening = ({m.id: m.start for m in scenario.meters},) if scenario else ()
     if not meters and sessions:
         first = next((d for s in sessions for d in decisions.get(s.source, ())), None)
         meters = tuple((k, k) for k in first.after) if first else ()
@@ -405,7 +275,8 @@ def summarize(
         tuple(balance),
         trainee_rows(sessions, decisions, best),
         meters,
-        tuple((s, (*opening, *(d.after for d in decisions.get(s.source, ())))) for s in sessions),
+        tuple(tuple(decisions.get(s.source, ())) for s in sessions),
+        {m.id: m.start for m in scenario.meters} if scenario else None,
         tuple((a, b, n) for (a, b), n in flows.most_common()),
         scenario.start if scenario else "",
     )
@@ -419,11 +290,9 @@ def trainee_rows(
         people[s.trainee].append(s)
     rows = []
     for name, own in people.items():
-        made = [
-            as_decision(d.step, d.scene, d.choice, d.style, d.traits, d.goto)
-            for s in own
-            for d in decisions.get(s.source, ())
-        ]
+        # trait_lean reads a decision's style and traits only, which a DecisionRow has: no
+        # need to build a hundred thousand engine Decisions for a large cohort.
+        made = cast("list[Decision]", [d for s in own for d in decisions.get(s.source, ())])
         rows.append(
             TraineeRow(
                 name,

@@ -14,7 +14,8 @@ import statistics
 from collections.abc import Sequence
 
 from sim.report import flow
-from sim.report.cohort import BALANCE, Cohort, ScenarioSummary, SceneSplit, strongest
+from sim.report.cohort import Cohort, ScenarioSummary, SceneSplit, strongest
+from sim.report.rows import BALANCE
 from sim.report.text import balance_word, clip, pct, seconds
 from sim.safetext import plain
 
@@ -202,7 +203,7 @@ def meter_charts(sc: ScenarioSummary) -> str:
     the median value at each step over every session in bold."""
     if not sc.meters:
         return "<p class='muted'>no meters recorded</p>"
-    paths = [p for _s, p in sc.meter_paths if p]
+    paths = sc.meter_paths()
     longest = max((len(p) for p in paths), default=1)
     out = []
     w, h, left = 700, 170, 40

@@ -27,7 +27,7 @@ from sim.log import SUFFIX, describe, home_dir
 from sim.report.walk import Feed, LogSource, Scenarios, Walked, walk
 
 FILE_NAME = "report.sqlite3"
-VERSION = "2"
+VERSION = "3"
 """Changes when what the index stores changes; an index of another version is rebuilt."""
 
 _SCHEMA = """
@@ -65,7 +65,7 @@ def log_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     missing: list[str] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*" + SUFFIX) if p.is_file()))
+            found.extend(map(Path, sorted(_walk(str(path)))))
         elif path.is_file():
             found.append(path)
         else:
@@ -73,12 +73,33 @@ def log_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     return found, missing
 
 
+def _walk(folder: str) -> Iterator[str]:
+    """Every log file under ``folder`` (``os.scandir`` knows a file from a folder without a
+    ``stat`` each, a third of a second saved on ten thousand logs)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                yield from _walk(entry.path)
+            elif entry.name.endswith(SUFFIX) and entry.is_file():
+                yield entry.path
+        except OSError:
+            continue
+
+
 class Index:
     """The index over one SQLite file (or memory: ``Index(None)``)."""
 
-    def __init__(self, db: Path | None, scenarios: Scenarios | None = None) -> None:
+    def __init__(
+        self, db: Path | None, scenarios: Scenarios | None = None, jobs: int | None = None
+    ) -> None:
         self.path = db
         self.scenarios = scenarios or Scenarios()
+        self.jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
+        """Processes that read logs at once, when there are enough to be worth it."""
         self.note: str | None = None
         self.db = self._connect(db)
 
@@ -152,8 +173,9 @@ class Index:
             for row in self.db.execute("SELECT path, inode, size, mtime_ns, offset FROM files")
         }
         sources: list[str] = []
-        read = unchanged = 0
+        unchanged = 0
         batch = _Batch()
+        todo: list[tuple[str, tuple[int, int, int]]] = []
         for path in files:
             source = os.path.abspath(path)
             try:
@@ -166,20 +188,19 @@ class Index:
             if seen is not None and (seen[:3] == stamp or _only_unfinished(path, seen)):
                 unchanged += 1
                 continue
-            read += 1
             if seen is not None:
                 batch.gone.append(source)
-            log = LogSource(path)
-            if log.open() is None:
-                batch.unreadable(log)
-                offset = stamp[1]
-            else:
-                batch.add(walk(log, self.scenarios))
-                offset = _complete_offset(path, stamp[1]) if log.log.newline_missing else stamp[1]
-            batch.files.append((source, *stamp, offset))
+            todo.append((source, stamp))
+        jobs = min(self.jobs, len(todo) // PER_JOB)
+        if jobs > 1:
+            batches = _in_parallel(todo, jobs, self.scenarios.dirs)
+        else:
+            batches = [_read(todo, self.scenarios)]
         with self.db:
             batch.write(self.db)
-        return Scan(tuple(sources), read, unchanged, tuple(missing))
+            for done in batches:
+                done.write(self.db)
+        return Scan(tuple(sources), len(todo), unchanged, tuple(missing))
 
     def forget_missing(self, folder: Path, present: Iterable[str]) -> int:
         """Drop the sessions of files under ``folder`` that are gone; how many were dropped."""
@@ -196,6 +217,49 @@ class Index:
 
     def rows(self, sql: str, params: Iterable[object] = ()) -> Iterator[tuple[object, ...]]:
         return iter(self.db.execute(sql, tuple(params)))
+
+
+PER_JOB = 1000
+"""Logs to read before a second process pays for its start (about a fifth of a second)."""
+
+
+def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios) -> _Batch:
+    """Walk each log of ``todo`` (source, (inode, size, mtime)) into rows to store."""
+    batch = _Batch()
+    for source, stamp in todo:
+        path = Path(source)
+        log = LogSource(path)
+        if log.open() is None:
+            batch.unreadable(log)
+            offset = stamp[1]
+        else:
+            batch.add(walk(log, scenarios))
+            offset = _complete_offset(path, stamp[1]) if log.log.newline_missing else stamp[1]
+        batch.files.append((source, *stamp, offset))
+    return batch
+
+
+def _read_part(todo: Sequence[tuple[str, tuple[int, int, int]]], dirs: tuple[Path, ...]) -> _Batch:
+    return _read(todo, Scenarios(dirs))
+
+
+def _in_parallel(
+    todo: Sequence[tuple[str, tuple[int, int, int]]], jobs: int, dirs: tuple[Path, ...]
+) -> list[_Batch]:
+    """Read the logs in ``jobs`` processes (a cold index of ten thousand logs is mostly
+    parsing JSON, which one Python process does on one core). The processes are spawned,
+    not forked: the simulator calls this from a worker thread. Any failure of the pool
+    falls back to reading here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    parts = [todo[i::jobs] for i in range(jobs)]
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            return list(pool.map(_read_part, parts, [dirs] * jobs))
+    except (OSError, RuntimeError, ImportError):  # no processes to be had: read them here
+        return [_read(todo, Scenarios(dirs))]
 
 
 def _complete_offset(path: Path, size: int) -> int:
@@ -271,7 +335,7 @@ class _Batch:
                 w.tally.get("manager", 0),
                 w.tally.get("leader", 0),
                 w.tally.get("neutral", 0),
-                json.dumps(w.lean),
+                "\n".join(w.lean),
                 w.resumes,
                 w.rewinds,
                 int(w.changed),

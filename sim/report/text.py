@@ -14,7 +14,8 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sim.report.cohort import BALANCE, Cohort, ScenarioSummary, SessionRow, strongest
+from sim.report.cohort import Cohort, ScenarioSummary, strongest
+from sim.report.rows import BALANCE, SessionRow
 from sim.safetext import json_safe, plain
 
 REFLECTIONS_SHOWN = 3

@@ -12,8 +12,9 @@ from sim import log
 from sim.format import loader
 from sim.log import LogFile
 from sim.model import Scenario
-from sim.report.cohort import Filters, build, time_bound
+from sim.report.cohort import build
 from sim.report.index import Index
+from sim.report.rows import Filters, time_bound
 from sim.report.walk import Given
 from sim.sessions.session import Session
 

@@ -66,7 +66,7 @@ def heading(text: str) -> Content:
 
 def scenario_view(sc: ScenarioSummary, width: int) -> Content:
     """Everything about one scenario, as lines of text for a scrolling view ``width`` wide."""
-    from sim.report.cohort import BALANCE
+    from sim.report.rows import BALANCE
 
     n = len(sc.sessions)
     median = f"{sc.median_elapsed:.1f} s" if sc.median_elapsed is not None else "-"
