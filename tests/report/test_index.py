@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -219,3 +220,27 @@ def test_time_bounds_read_dates_and_times() -> None:
     assert time_bound("2026-11-30T10:15+01:00") == "2026-11-30T09:15:00.000000Z"
     with pytest.raises(ValueError):
         time_bound("last tuesday")
+
+
+def test_reading_in_several_processes_gives_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.report import index as index_module
+    from sim.report.synthetic import write_cohort
+
+    write_cohort(tmp_path / "logs", [loader.load(FIXTURE)], 30, seed=3)
+    monkeypatch.setattr(index_module, "PER_JOB", 5)  # worth a second process from 10 logs
+    original, parts = index_module._in_parallel, []
+
+    def counted(*args: Any) -> Any:
+        batches = original(*args)
+        parts.append(len(batches))
+        return batches
+
+    monkeypatch.setattr(index_module, "_in_parallel", counted)
+    alone, shared = Index(None, jobs=1), Index(None, jobs=2)
+    one = build(alone, alone.update([tmp_path / "logs"]).sources)
+    two = build(shared, shared.update([tmp_path / "logs"]).sources)
+    assert one.sessions == two.sessions and one.problems == two.problems
+    assert one.decisions == two.decisions and len(one.sessions) > 20
+    assert parts == [2]  # two processes did read, and nothing fell back
