@@ -18,6 +18,8 @@ from sim.safetext import plain
 NODE = 10
 COLUMN = 150
 GAP = 14
+LABEL = 140
+"""Room right of the last column for the endings' names."""
 
 
 def columns(sc: ScenarioSummary) -> dict[str, int]:
@@ -61,7 +63,8 @@ def svg(sc: ScenarioSummary) -> str:
     for node in sorted(col, key=lambda k: (-value[k], k)):
         per_column[col[node]].append(node)
     busiest = max(len(v) for v in per_column.values())
-    height = max(260, 60 * busiest)
+    width = COLUMN * (max(col.values()) + 1) + LABEL
+    height = max(260, 70 * busiest, round(0.28 * width))
     fullest = max(sum(value[k] for k in v) for v in per_column.values()) or 1
     scale = (height - GAP * (busiest + 1)) / fullest
     top: dict[str, float] = {}
@@ -70,7 +73,6 @@ def svg(sc: ScenarioSummary) -> str:
         for node in nodes:
             top[node] = y
             y += value[node] * scale + GAP
-    width = COLUMN * (max(col.values()) + 1) + 40
     outcome = {e: o for e, _t, o, _c in sc.endings}
     used_out: dict[str, float] = defaultdict(float)
     used_in: dict[str, float] = defaultdict(float)
@@ -96,10 +98,13 @@ def svg(sc: ScenarioSummary) -> str:
         h = max(2.0, value[node] * scale)
         x = c * COLUMN
         fill = "#333" if node not in outcome else "#23835a" if outcome[node] == "best" else "#555"
+        name = node if len(node) <= 16 else node[:15] + "\N{HORIZONTAL ELLIPSIS}"
+        y = top[node]
         nodes.append(
-            f"<rect class='node' x='{x}' y='{top[node]:.1f}' width='{NODE}' height='{h:.1f}' "
-            f"fill='{fill}'/><text x='{x + NODE + 3}' y='{top[node] + 10:.1f}'>"
-            f"{_esc(node)} ({value[node]})</text>"
+            f"<rect class='node' x='{x}' y='{y:.1f}' width='{NODE}' height='{h:.1f}' "
+            f"fill='{fill}'><title>{_esc(node)}: {value[node]} sessions</title></rect>"
+            f"<text x='{x + NODE + 3}' y='{y + 13:.1f}'>{_esc(name)}</text>"
+            f"<text x='{x + NODE + 3}' y='{y + 29:.1f}'>{value[node]}</text>"
         )
     return (
         f"<figure><svg class='chart flow' viewBox='0 0 {width} {height}' width='100%' "

@@ -40,6 +40,7 @@ tbody tr:nth-child(even){background:#f5f5f5}td:first-child,td.b{white-space:nowr
 height:.9em;margin-right:.3em;vertical-align:-.1em}blockquote{margin:.2em 0 .2em 1em;
 padding-left:.6em;border-left:3px solid #ccc}figure{margin:0;break-inside:avoid}
 svg text{font:11px system-ui,sans-serif;fill:#222}
+svg.flow text{font-size:15px;paint-order:stroke;stroke:#fff;stroke-width:4px}
 @media print{body{margin:0;max-width:none}h2{break-before:page}h2:first-of-type{break-before:auto}
 th{cursor:auto}section,figure,table{break-inside:avoid}}
 """

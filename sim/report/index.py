@@ -23,11 +23,11 @@ from pathlib import Path
 
 import attrs
 
-from sim.log import SUFFIX, describe, home_dir
+from sim.log import SUFFIX, LogError, describe, home_dir
 from sim.report.walk import Feed, LogSource, Scenarios, Walked, walk
 
 FILE_NAME = "report.sqlite3"
-VERSION = "3"
+VERSION = "4"
 """Changes when what the index stores changes; an index of another version is rebuilt."""
 
 _SCHEMA = """
@@ -230,7 +230,7 @@ def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios
         path = Path(source)
         log = LogSource(path)
         if log.open() is None:
-            batch.unreadable(log)
+            batch.unreadable(log.source, log.problem)
             offset = stamp[1]
         else:
             batch.add(walk(log, scenarios))
@@ -308,16 +308,19 @@ class _Batch:
         db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?)", self.decisions)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", self.files)
 
-    def unreadable(self, log: LogSource) -> None:
-        """A file with no readable header: listed as a problem, counted in no scenario."""
-        e = log.problem
-        row: list[object] = [log.source, *[None] * 21]
+    def unreadable(self, source: str, e: LogError | None) -> None:
+        """A log with no readable header or no scenario to be found: listed as a problem,
+        counted in no scenario."""
+        row: list[object] = [source, *[None] * 21]
         row[7], row[8] = 0, 0  # watch, steps
         row[19], row[20] = (e.message, e.line) if e else ("unreadable", 0)
         self.sessions.append(tuple(row))
 
     def add(self, w: Walked) -> None:
         h, e = w.header, w.problem
+        if not w.counted:
+            self.unreadable(w.source, e)
+            return
         self.sessions.append(
             (
                 w.source,

@@ -119,6 +119,8 @@ class Walked:
     rewinds: int
     changed: bool
     problem: LogError | None
+    counted: bool = True
+    """False when the scenario cannot be found: the session is listed, not counted."""
 
 
 class Scenarios:
@@ -223,4 +225,6 @@ def as_decision(
 
 def _nothing(source: str, header: Header, problem: LogError) -> Walked:
     """A session whose scenario cannot be found: listed, with the reason, and nothing counted."""
-    return Walked(source, header, (), (), {}, None, None, {}, (), None, 0, 0, False, problem)
+    return Walked(
+        source, header, (), (), {}, None, None, {}, (), None, 0, 0, False, problem, counted=False
+    )

@@ -244,3 +244,15 @@ def test_reading_in_several_processes_gives_the_same_index(
     assert one.sessions == two.sessions and one.problems == two.problems
     assert one.decisions == two.decisions and len(one.sessions) > 20
     assert parts == [2]  # two processes did read, and nothing fell back
+
+
+def test_a_session_of_a_scenario_that_is_gone_is_listed_not_counted(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    path = rewound(scenario, tmp_path)
+    text = path.read_text().replace('"scenario":"log-fixture"', '"scenario":"long-gone"')
+    path.write_text(text.replace(str(FIXTURE.resolve()), "/nowhere/long-gone.yaml"))
+    cohort = report(Index(None), tmp_path)
+    assert cohort.sessions == []
+    [(_where, line, message)] = cohort.problems
+    assert line == 1 and "cannot find scenario 'long-gone'" in message
