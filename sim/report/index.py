@@ -98,8 +98,9 @@ class Index:
     ) -> None:
         self.path = db
         self.scenarios = scenarios or Scenarios()
-        self.jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
-        """Processes that read logs at once, when there are enough to be worth it."""
+        self.jobs = jobs
+        """Processes that read logs at once, when there are enough to be worth it; None:
+        as many as there are idle cores (up to four)."""
         self.note: str | None = None
         self.db = self._connect(db)
 
@@ -191,7 +192,7 @@ class Index:
             if seen is not None:
                 batch.gone.append(source)
             todo.append((source, stamp))
-        jobs = min(self.jobs, len(todo) // PER_JOB)
+        jobs = min(self.jobs or _idle_cores(), len(todo) // PER_JOB)
         if jobs > 1:
             batches = _in_parallel(todo, jobs, self.scenarios.dirs)
         else:
@@ -221,6 +222,17 @@ class Index:
 
 PER_JOB = 1000
 """Logs to read before a second process pays for its start (about a fifth of a second)."""
+
+
+def _idle_cores() -> int:
+    """Cores nobody is using (by the one-minute load average), at most four: on a busy
+    machine a second process only competes with the first, and costs its start-up."""
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, min(4, int(cores - busy + 0.5)))
 
 
 def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios) -> _Batch:
