@@ -61,7 +61,10 @@ def test_the_file_names_nothing_to_fetch(report_file: Path) -> None:
 def test_the_report_draws_offline_without_errors(report_file: Path, tmp_path: Path) -> None:
     if not CHROMIUM.is_file():
         unavailable("chromium", f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        unavailable("playwright", "the playwright package is not installed")
     url = report_file.as_uri()
     requests: list[str] = []
     problems: list[str] = []
