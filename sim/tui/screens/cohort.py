@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from sim.report.cohort import Cohort, ScenarioSummary
 
 FULL = "\N{FULL BLOCK}"
+REFLECTIONS_SHOWN = 50
+"""Answers shown per scene, the newest: a large cohort's thousands would bury the screen."""
 OUTCOME_STYLE = {"best": "$text-success", "poor": "$text-error"}
 
 
@@ -146,10 +148,18 @@ def scenario_view(sc: ScenarioSummary, width: int) -> Content:
         )
         if scene.question:
             lines.append(safe(scene.question, "italic"))
-        for who, answer in scene.reflections:
+        for who, answer in scene.reflections[-REFLECTIONS_SHOWN:]:
             lines.append(
                 Content.assemble(
                     "  \N{BULLET} ", safe(answer), (" \N{EM DASH} ", "dim"), safe(who, "dim")
+                )
+            )
+        hidden = len(scene.reflections) - REFLECTIONS_SHOWN
+        if hidden > 0:
+            lines.append(
+                Content.styled(
+                    f"  and {hidden} earlier answers: `leadsim report --html FILE` has them all",
+                    "dim",
                 )
             )
     if not answered:
