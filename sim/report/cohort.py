@@ -282,6 +282,12 @@ def summarize(
     )
 
 
+def lean(decisions: Sequence[DecisionRow]) -> tuple[str, ...]:
+    """:func:`sim.traits.trait_lean` of recorded decisions. It reads a decision's style and
+    traits only, which a row has: no need to build a hundred thousand engine Decisions."""
+    return tuple(trait_lean(cast("list[Decision]", decisions)))
+
+
 def trainee_rows(
     sessions: Sequence[SessionRow], decisions: dict[str, list[DecisionRow]], best: set[str]
 ) -> tuple[TraineeRow, ...]:
@@ -290,9 +296,7 @@ def trainee_rows(
         people[s.trainee].append(s)
     rows = []
     for name, own in people.items():
-        # trait_lean reads a decision's style and traits only, which a DecisionRow has: no
-        # need to build a hundred thousand engine Decisions for a large cohort.
-        made = cast("list[Decision]", [d for s in own for d in decisions.get(s.source, ())])
+        made = [d for s in own for d in decisions.get(s.source, ())]
         rows.append(
             TraineeRow(
                 name,
@@ -302,7 +306,7 @@ def trainee_rows(
                 sum(s.manager for s in own),
                 sum(s.leader for s in own),
                 sum(s.neutral for s in own),
-                tuple(trait_lean(made)),
+                lean(made),
             )
         )
     rows.sort(key=lambda t: t.name.lower())

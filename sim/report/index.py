@@ -27,7 +27,7 @@ from sim.log import SUFFIX, LogError, describe, home_dir
 from sim.report.walk import Feed, LogSource, Scenarios, Walked, walk
 
 FILE_NAME = "report.sqlite3"
-VERSION = "4"
+VERSION = "5"
 """Changes when what the index stores changes; an index of another version is rebuilt."""
 
 _SCHEMA = """
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS sessions(
     source TEXT PRIMARY KEY, session TEXT, scenario TEXT, title TEXT, mode TEXT,
     trainee TEXT, started TEXT, watch INTEGER, steps INTEGER, ending TEXT, outcome TEXT,
-    stopped TEXT, manager INTEGER, leader INTEGER, neutral INTEGER, lean TEXT,
+    stopped TEXT, manager INTEGER, leader INTEGER, neutral INTEGER,
     resumes INTEGER, rewinds INTEGER, changed INTEGER, problem TEXT, problem_line INTEGER,
     path TEXT);
 CREATE INDEX IF NOT EXISTS by_scenario ON sessions(scenario, started);
@@ -314,7 +314,7 @@ class _Batch:
     def write(self, db: sqlite3.Connection) -> None:
         db.executemany("DELETE FROM decisions WHERE source=?", [(s,) for s in self.gone])
         db.executemany(
-            "INSERT OR REPLACE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             self.sessions,
         )
         db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?)", self.decisions)
@@ -323,9 +323,9 @@ class _Batch:
     def unreadable(self, source: str, e: LogError | None) -> None:
         """A log with no readable header or no scenario to be found: listed as a problem,
         counted in no scenario."""
-        row: list[object] = [source, *[None] * 21]
+        row: list[object] = [source, *[None] * 20]
         row[7], row[8] = 0, 0  # watch, steps
-        row[19], row[20] = (e.message, e.line) if e else ("unreadable", 0)
+        row[18], row[19] = (e.message, e.line) if e else ("unreadable", 0)
         self.sessions.append(tuple(row))
 
     def add(self, w: Walked) -> None:
@@ -350,7 +350,6 @@ class _Batch:
                 w.tally.get("manager", 0),
                 w.tally.get("leader", 0),
                 w.tally.get("neutral", 0),
-                "\n".join(w.lean),
                 w.resumes,
                 w.rewinds,
                 int(w.changed),

@@ -57,7 +57,6 @@ class SessionRow:
     manager: int
     leader: int
     neutral: int
-    lean: tuple[str, ...]
     resumes: int
     rewinds: int
     changed: bool
@@ -132,12 +131,12 @@ def load_sessions(
     sessions, problems = [], []
     for r in rows:
         if r[2] is None:  # no header: a problem, not a session
-            problems.append((r[0], r[20] or 0, r[19] or "unreadable"))
+            problems.append((r[0], r[19] or 0, r[18] or "unreadable"))
             continue
         row = SessionRow(
             r[0], r[1], r[2], r[3], r[4], r[5] or NO_NAME, r[6], bool(r[7]), r[8], r[9],
-            r[10], r[11], r[12], r[13], r[14], tuple(filter(None, r[15].split("\n"))), r[16], r[17],
-            bool(r[18]), r[19], r[20], r[0], r[21] or "",
+            r[10], r[11], r[12], r[13], r[14], r[15], r[16], bool(r[17]), r[18], r[19], r[0],
+            r[20] or "",
         )  # fmt: skip
         sessions.append(row)
         if row.problem:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sim.report.cohort import Cohort, ScenarioSummary, strongest
+from sim.report.cohort import Cohort, ScenarioSummary, lean, strongest
 from sim.report.rows import BALANCE, SessionRow
 from sim.safetext import json_safe, plain
 
@@ -154,10 +154,10 @@ def report_text(cohort: Cohort) -> str:
 
 
 def session_rows(cohort: Cohort) -> list[dict[str, Any]]:
-    return [session_row(s) for s in cohort.sessions]
+    return [session_row(s, lean(cohort.decisions.get(s.source, ()))) for s in cohort.sessions]
 
 
-def session_row(s: SessionRow) -> dict[str, Any]:
+def session_row(s: SessionRow, leans: Sequence[str]) -> dict[str, Any]:
     return {
         "log": s.log,
         "session": s.session,
@@ -175,7 +175,7 @@ def session_row(s: SessionRow) -> dict[str, Any]:
         "neutral": s.neutral,
         "rewinds": s.rewinds,
         "resumes": s.resumes,
-        "trait_lean": list(s.lean),
+        "trait_lean": list(leans),
         "problem": s.problem,
         "problem_line": s.problem_line,
     }

@@ -19,7 +19,6 @@ from typing import Protocol
 
 import attrs
 
-from sim.engine import Decision
 from sim.log import (
     DecisionRecord,
     EndRecord,
@@ -32,8 +31,6 @@ from sim.log import (
     RewindRecord,
 )
 from sim.log.replay import Located, Walker, find_scenario
-from sim.model import Style
-from sim.traits import trait_lean
 
 
 class Feed(Protocol):
@@ -112,7 +109,6 @@ class Walked:
     ending: str | None
     outcome: str | None
     tally: dict[str, int]
-    lean: tuple[str, ...]
     stopped: str | None
     """The scene an unfinished session stands in (None once it has ended)."""
     resumes: int
@@ -180,13 +176,11 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
         problem = e
     scenario = located.scenario
     traits = []
-    decisions = []
     for rec in path:
         scene = scenario.scenes.get(rec.scene)
         choice = scene.choice(rec.choice) if scene is not None else None
         tags = choice.traits if choice is not None else ()
         traits.append(tags)
-        decisions.append(as_decision(rec.step, rec.scene, rec.choice, rec.style, tags, rec.goto))
     ended: EndRecord | None = walker.ended
     ending = ended.ending if ended is not None else None
     if ended is not None:  # the end line's tally is the engine's (tally_by_style)
@@ -205,7 +199,6 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
         ending,
         end.outcome if end is not None else None,
         tally,
-        tuple(trait_lean(decisions)),
         None if ending else (path[-1].goto if path else scenario.start),
         resumes,
         rewinds,
@@ -214,17 +207,8 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
     )
 
 
-def as_decision(
-    step: int, scene: str, choice: str, style: str, traits: tuple[str, ...], goto: str
-) -> Decision:
-    """A recorded decision as the engine's :class:`Decision` (what :func:`trait_lean` reads);
-    meters and flags are left empty, the lean needs only the style and the traits."""
-    kind: Style = style if style in ("manager", "leader") else "neutral"  # type: ignore[assignment]
-    return Decision(step, scene, choice, kind, traits, (), (), frozenset(), frozenset(), goto)
-
-
 def _nothing(source: str, header: Header, problem: LogError) -> Walked:
     """A session whose scenario cannot be found: listed, with the reason, and nothing counted."""
     return Walked(
-        source, header, (), (), {}, None, None, {}, (), None, 0, 0, False, problem, counted=False
+        source, header, (), (), {}, None, None, {}, None, 0, 0, False, problem, counted=False
     )
