@@ -98,40 +98,30 @@ def query(folder: Path, jobs: int | None = None, index: Index | None = None) -> 
     return len(build(index, scan.sources).sessions)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sessions", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="write (or reuse) the cohort here")
-    args = parser.parse_args()
-    started = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    tmp = Path(tempfile.mkdtemp(prefix="leadsim-report-bench-"))
-    folder = args.keep or tmp / "cohort"
+def measure(folder: Path, sessions: int, repeat: int, tmp: Path) -> list[tuple[str, str, str]]:
+    """Every row of this benchmark: (what, time, note). Writes the cohort into ``folder``
+    unless it already holds logs; adds 1,100 logs to it for the incremental rows."""
     rows: list[tuple[str, str, str]] = []
     if not (folder.is_dir() and any(folder.iterdir())):
         folder.mkdir(parents=True, exist_ok=True)
-        took = cohort(folder, args.sessions, seed=15)
-        rows.append(("write the synthetic cohort", f"{took:.1f} s", f"{args.sessions} logs"))
-    files = sum(1 for _ in folder.glob("*.jsonl"))
-    size = sum(p.stat().st_size for p in folder.glob("*.jsonl")) / 2**20
-
+        took = cohort(folder, sessions, seed=15)
+        rows.append(("write the synthetic cohort", f"{took:.1f} s", f"{sessions} logs"))
     home = tmp / "home-cold"
     cold = command(folder, home)
-    warm = min(command(folder, home) for _ in range(args.repeat))
+    warm = min(command(folder, home) for _ in range(repeat))
     rows.append(
         ("leadsim report, cold (whole command)", f"{cold[0]:.2f} s", f"CPU {cold[1]:.2f} s")
     )
     rows.append(
         ("leadsim report, warm (whole command)", f"{warm[0]:.2f} s", f"CPU {warm[1]:.2f} s")
     )
-
-    serial = timed(lambda: query(folder, jobs=1), args.repeat)
-    parallel = timed(lambda: query(folder, jobs=2), args.repeat)
+    serial = timed(lambda: query(folder, jobs=1), repeat)
+    parallel = timed(lambda: query(folder, jobs=2), repeat)
     rows.append(("query, cold, 1 process", f"{serial[0]:.2f} s", f"CPU {serial[1]:.2f} s"))
     rows.append(("query, cold, 2 processes", f"{parallel[0]:.2f} s", "workers' CPU not counted"))
     index = Index(tmp / "index.sqlite3")
     query(folder, index=index)
-    warm_q = timed(lambda: query(folder, index=index), args.repeat)
+    warm_q = timed(lambda: query(folder, index=index), repeat)
     rows.append(("query, warm (index up to date)", f"{warm_q[0]:.2f} s", f"CPU {warm_q[1]:.2f} s"))
     sql = ""
     try:
@@ -143,10 +133,10 @@ def main() -> None:
         con = duckdb.connect()
         con.execute("SET threads TO 2")
         result: list[object] = []
-        duck = timed(lambda: result.append(con.execute(sql).fetchall()), args.repeat)
+        duck = timed(lambda: result.append(con.execute(sql).fetchall()), repeat)
         rows.append(("DuckDB read_ndjson_objects, same query", f"{duck[0]:.2f} s", f"{result[-1]}"))
     for extra in (100, 1000):
-        cohort(folder, extra, seed=extra, offset=args.sessions + extra)
+        cohort(folder, extra, seed=extra, offset=sessions + extra)
         wall = time.perf_counter()
         scan = index.update([folder])
         update = time.perf_counter() - wall
@@ -157,8 +147,23 @@ def main() -> None:
              f"{scan.read} read, {total:.2f} s with the query")
         )  # fmt: skip
     if sql:
-        again = timed(lambda: con.execute(sql).fetchall(), args.repeat)
+        again = timed(lambda: con.execute(sql).fetchall(), repeat)
         rows.append(("DuckDB after the new logs (reads all)", f"{again[0]:.2f} s", ""))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="write (or reuse) the cohort here")
+    args = parser.parse_args()
+    started = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    tmp = Path(tempfile.mkdtemp(prefix="leadsim-report-bench-"))
+    folder = args.keep or tmp / "cohort"
+    rows = measure(folder, args.sessions, args.repeat, tmp)
+    files = sum(1 for _ in folder.glob("*.jsonl"))
+    size = sum(p.stat().st_size for p in folder.glob("*.jsonl")) / 2**20
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{files} logs, {size:.1f} MiB, in {folder}; load average {started} at the start, "
           f"{load} at the end, {os.cpu_count()} cores\n")  # fmt: skip
