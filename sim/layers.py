@@ -66,6 +66,7 @@ LAYERS: tuple[Layer, ...] = (
         "report",
         4,
         "sim.report",
+        "`walk`, `index`, `rows`, `cohort`, `text`, `html`, `flow`, `privacy`, `synthetic`: "
         "the cohort index and what a trainer reads of it",
     ),
     Layer("text", 5, "sim.text", "the plain-text player and its resume offer"),
