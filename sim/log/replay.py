@@ -35,7 +35,7 @@ from sim.log import (
     RewindRecord,
 )
 from sim.model import Scenario
-from sim.safetext import plain
+from sim.safetext import one_line, plain
 
 # --- finding the scenario ---------------------------------------------------------------
 
@@ -56,30 +56,35 @@ def find_scenario(
     exists, else the shipped (or ``dirs``) scenario with the recorded id.
 
     Raises :class:`LogError` when none can be loaded."""
+    recorded = _existing_file(header.path)
     if override is not None:
         path = override
-    elif header.path and Path(header.path).is_file():
-        path = Path(header.path)
+    elif recorded is not None:
+        path = recorded
     else:
         try:
             path = library.resolve(header.scenario, dirs)
-        except ScenarioError:
+        except (ScenarioError, OSError, ValueError):
             raise LogError(
                 log_path,
                 1,
                 f"cannot find scenario {header.scenario!r}: the recorded file "
-                f"{header.path or '(none)'} is gone and no shipped scenario has that id",
+                f"{header.path or '(none)'!r} is gone and no shipped scenario has that id",
                 "name the scenario file with --scenario FILE",
             ) from None
     try:
         scenario = loader.load(path)
     except ScenarioError as e:
         raise LogError(
-            log_path, 1, f"the scenario {path} does not load: {e.diagnostics[0].format()}"
+            log_path,
+            1,
+            f"the scenario {one_line(path)} does not load: {e.diagnostics[0].format()}",
         ) from None
     notes = []
     if scenario.id != header.scenario:
-        notes.append(f"The log is of scenario {header.scenario!r}; {path} is {scenario.id!r}.")
+        notes.append(
+            f"The log is of scenario {header.scenario!r}; {one_line(path)} is {scenario.id!r}."
+        )
     changed = scenario.sha256 != header.sha256
     if changed:
         version = (
@@ -88,11 +93,20 @@ def find_scenario(
             else ""
         )
         notes.append(
-            f"The scenario file {path} has changed since this session was recorded{version}. "
+            f"The scenario file {one_line(path)} has changed since this session was recorded{version}. "
             "What was recorded is shown as it happened; the engine follows the recorded "
             "choices only as far as they still exist."
         )
     return Located(scenario, changed, tuple(notes))
+
+
+def _existing_file(recorded: str) -> Path | None:
+    """The scenario file a header names, if it is one (a forged name is just not found)."""
+    try:
+        path = Path(recorded)
+        return path if recorded and path.is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 # --- walking a log through the engine ---------------------------------------------------
@@ -336,9 +350,7 @@ def open_log(path: Path | str) -> tuple[LogFile, Header, Iterator[Record]]:
     records = log.records()
     header = next(records, None)
     if not isinstance(header, Header):
-        raise log.problem or log.error(
-            1, "the log is empty (the session was cut off as it started)"
-        )
+        raise log.no_header()
     return log, header, records
 
 
