@@ -37,6 +37,7 @@ strings).
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
 from pathlib import PurePath
 
@@ -99,6 +100,11 @@ def one_line(text: str | PurePath) -> str:
     """:func:`plain` on one line: newlines and tabs written as ``\\n`` and ``\\t`` (for file
     names and other values quoted inside a one-line message)."""
     return plain(str(text)).replace("\n", "\\n").replace("\t", "\\t")
+
+
+def shell_word(text: str | PurePath) -> str:
+    """:func:`one_line`, quoted for a shell: a file name inside a command line we suggest."""
+    return shlex.quote(one_line(text))
 
 
 # json.dumps escapes C0 controls even with ensure_ascii=False, but leaves these raw.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -19,7 +18,7 @@ from sim.analysis import playtest
 from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
 from sim.format import library, loader
 from sim.model import STYLES, Scenario
-from sim.safetext import json_safe, plain
+from sim.safetext import json_safe, plain, shell_word
 
 NAME = "check"
 HELP = "play-test a scenario: reachable states, endings, personas, random playthroughs"
@@ -267,7 +266,7 @@ def print_report(scenario: Scenario, report: dict[str, Any], out: TextIO) -> Non
             say(f"  {eid:<30} {n:>7,}  {n / r['runs']:6.1%}")
         if r["failures"]:
             say(f"Failures: {len(r['failures'])}")
-            path = shlex.quote(plain(scenario.path or scenario.id))
+            path = shell_word(scenario.path or scenario.id)
             for f in r["failures"][:10]:
                 say(f"  run {f['run']} ({f['kind']} in {f['scene']}): {f['message']}")
                 say(f"    seed {f['seed']}; choices: {' '.join(f['trail']) or '-'}")

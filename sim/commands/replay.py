@@ -24,7 +24,7 @@ from sim.log import (
     replay,
 )
 from sim.model import Scenario
-from sim.safetext import plain
+from sim.safetext import one_line, plain
 from sim.text.play import style_word
 
 Say = Callable[[str], object]
@@ -69,7 +69,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def run(args: argparse.Namespace) -> int:
     logs = expand(args.logs)
     if not logs:
-        print("error: no session logs found in " + ", ".join(map(str, args.logs)), file=sys.stderr)
+        where = ", ".join(map(one_line, args.logs))
+        print(f"error: no session logs found in {where}", file=sys.stderr)
         return 1
     if args.verify:
         return verify_all(logs, args.scenario, args.dir, sys.stdout)
@@ -99,15 +100,16 @@ def verify_all(logs: list[Path], against: Path | None, dirs: list[Path], out: Te
         verdict = replay.verify(path, against, dirs)
         if verdict.ok:
             agree += 1
-            ending = f", ending {verdict.ended!r}" if verdict.ended else ", unfinished"
-            out.write(f"ok        {path} ({verdict.decisions} decisions{ending})\n")
+            ending = f", ending {one_line(repr(verdict.ended))}" if verdict.ended else ""
+            ending = ending or ", unfinished"
+            out.write(f"ok        {one_line(path)} ({verdict.decisions} decisions{ending})\n")
         elif verdict.divergences:
             diverge += 1
-            out.write(f"DIVERGES  {path}\n")
+            out.write(f"DIVERGES  {one_line(path)}\n")
             for d in verdict.divergences:
                 more = verdict.counts.get(d.kind, 1) - 1
                 extra = f" (and {more} more like it)" if more else ""
-                out.write(f"  {path}:{d.line}: {plain(d.message)}{extra}\n")
+                out.write(f"  {one_line(path)}:{d.line}: {one_line(d.message)}{extra}\n")
         if verdict.problem is not None:
             unreadable += 1
             print(plain(verdict.problem.format()), file=sys.stderr)
@@ -139,7 +141,7 @@ def transcript(path: Path, out: TextIO, override: Path | None, dirs: list[Path])
     say = out.write
     title = plain(header.title)
     say(f"{title}\n{'=' * len(title)}\n")
-    say(f"Session log {path}\n")
+    say(f"Session log {one_line(path)}\n")
     who = f"; trainee {plain(header.trainee)}" if header.trainee else ""
     say(
         f"Scenario {plain(header.scenario)} version {plain(header.version)}; seed {header.seed}; "
@@ -173,7 +175,7 @@ def transcript(path: Path, out: TextIO, override: Path | None, dirs: list[Path])
     if walker.divergences:
         say("\nWhere the scenario as it is now disagrees with this log:\n")
         for d in walker.divergences:
-            say(f"  {path}:{d.line}: {plain(d.message)}\n")
+            say(f"  {one_line(path)}:{d.line}: {one_line(d.message)}\n")
     if problem is not None:
         out.flush()
         print(plain(problem.format()), file=sys.stderr)

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 import attrs
 
+from sim.safetext import one_line
+
 Severity = Literal["error", "warning", "note"]
 """Errors fail validation; warnings fail it under --strict; notes never do."""
 
@@ -76,7 +78,7 @@ class Diagnostic:
     def format(self) -> str:
         hint = f"; {self.hint}" if self.hint else ""
         return (
-            f"{self.path}:{self.line}:{self.column}: {self.severity}: "
+            f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity}: "
             f"{self.message}{hint} [{self.code}]"
         )
 

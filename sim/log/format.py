@@ -284,9 +284,8 @@ def looks_cut(raw: bytes) -> bool:
             in_string = True
         elif char in "{[":
             closers.append("}" if char == "{" else "]")
-        elif char in "}]":
-            if not closers or closers.pop() != char or not closers:
-                return False  # a closed object: the line was complete, or is not JSON
+        elif char in "}]" and (not closers or closers.pop() != char or not closers):
+            return False  # a closed object: the line was complete, or is not JSON
     starts = [text]
     if in_string:  # close the string, dropping a cut-off escape (\\, \\u12)
         starts = [(text[:-1] if escaped else text) + '"', _PARTIAL_ESCAPE.sub("", text) + '"']

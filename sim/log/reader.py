@@ -46,9 +46,7 @@ class LogFile:
     def error(self, line: int, message: str, hint: str = "") -> LogError:
         return LogError(self.path, line, message, hint)
 
-    def raw_lines(
-        self, offset: int = 0, number: int = 0
-    ) -> Iterator[tuple[int, bytes, bool]]:
+    def raw_lines(self, offset: int = 0, number: int = 0) -> Iterator[tuple[int, bytes, bool]]:
         """(line number, bytes without newline, complete) for every line of the file (from
         byte ``offset``, the start of line ``number + 1``); :attr:`position` is the offset
         just after the line last read."""

@@ -93,7 +93,8 @@ def find_scenario(
             else ""
         )
         notes.append(
-            f"The scenario file {one_line(path)} has changed since this session was recorded{version}. "
+            f"The scenario file {one_line(path)} has changed since this session was "
+            f"recorded{version}. "
             "What was recorded is shown as it happened; the engine follows the recorded "
             "choices only as far as they still exist."
         )

@@ -154,14 +154,17 @@ def continue_session(
 ) -> tuple[Session, tuple[str, ...]]:
     """The session a log records, rebuilt and appending to the same log again, with the notes
     a trainer should see (a cut-off last line, a changed scenario). Raises :class:`LogError`."""
-    resumed = resume_session(path, override, dirs)
+    recorder = SessionLog.claim(path)  # before reading: no one appends in between
+    try:
+        resumed = resume_session(path, override, dirs)
+    except BaseException:
+        recorder.close()
+        raise
     session = resumed.session
-    session.recorder = SessionLog.reopen(
-        path,
-        session,
-        cut_line=resumed.log.cut_line,
-        newline_missing=resumed.log.newline_missing,
+    recorder.resume(
+        session, cut_line=resumed.log.cut_line, newline_missing=resumed.log.newline_missing
     )
+    session.recorder = recorder
     notes = resumed.notes
     if resumed.missing_end:
         session.recorder.finished(session)
@@ -195,6 +198,6 @@ def describe_unfinished(info: LogInfo) -> str:
     """'started 2025-03-01 09:12 UTC, stopped before decision 3, trainee Ana'."""
     h = info.header
     assert h is not None
-    when = h.started[:16].replace("T", " ")
+    when = plain(h.started[:16].replace("T", " "))
     who = f", trainee {plain(h.trainee)}" if h.trainee else ""
     return f"started {when} UTC, stopped before decision {info.step + 1}{who}"
