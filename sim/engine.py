@@ -19,6 +19,9 @@ import attrs
 from sim.model import Choice, Effects, Route, Scenario, Scene, Style
 
 _MASK = (1 << 64) - 1
+MAX_SEED = _MASK
+"""Seeds are 0 to 2^64-1 (the generator's width); `play --seed` refuses others, and
+`replay --verify` reports a log that records one."""
 _GOLDEN = 0x9E3779B97F4A7C15
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from sim import log
 from sim.format import loader
-from sim.log import replay
+from sim.log import screen
 from sim.sessions.session import Session
 from sim.tui.replay_app import ReplayApp
 
@@ -37,7 +37,7 @@ async def stepping(tmp_path: Path) -> None:
     session.rewind(1)
     session.choose("push")
     session.choose("ship")
-    recorded = replay.collect(session.recorder.path)  # type: ignore[union-attr]
+    recorded = screen.collect(session.recorder.path)  # type: ignore[union-attr]
     messages: list[Message] = []
     app = ReplayApp(recorded)
     async with app.run_test(size=(100, 32), message_hook=messages.append) as pilot:

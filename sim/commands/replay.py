@@ -22,6 +22,8 @@ from sim.log import (
     ResumeRecord,
     RewindRecord,
     replay,
+    screen,
+    signing,
 )
 from sim.model import Scenario
 from sim.safetext import one_line, plain
@@ -56,6 +58,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the scenario to replay against (default: the recorded file, else the shipped id)",
     )
     parser.add_argument("--dir", type=Path, action="append", default=[], help="scenario folder")
+    parser.add_argument(
+        "--key",
+        type=Path,
+        metavar="FILE",
+        help="with --verify: check the logs' signatures with this key file (signed logs)",
+    )
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -73,7 +81,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: no session logs found in {where}", file=sys.stderr)
         return 1
     if args.verify:
-        return verify_all(logs, args.scenario, args.dir, sys.stdout)
+        key = None
+        if args.key is not None:
+            try:
+                key = signing.read_key(args.key)
+            except signing.KeyProblem as e:
+                print(f"error: {one_line(str(e))}", file=sys.stderr)
+                return 1
+        return verify_all(logs, args.scenario, args.dir, sys.stdout, key)
+    if args.key is not None:
+        print("error: --key checks signatures, so it goes with --verify", file=sys.stderr)
+        return 1
     if args.text or len(logs) > 1:
         worst = 0
         for i, path in enumerate(logs):
@@ -82,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             worst = max(worst, transcript(path, sys.stdout, args.scenario, args.dir))
         return worst
     try:
-        recorded = replay.collect(logs[0], args.scenario, args.dir)
+        recorded = screen.collect(logs[0], args.scenario, args.dir)
     except LogError as e:
         print(plain(e.format()), file=sys.stderr)
         return 1
@@ -94,15 +112,30 @@ def run(args: argparse.Namespace) -> int:
 # --- verify -----------------------------------------------------------------------------
 
 
-def verify_all(logs: list[Path], against: Path | None, dirs: list[Path], out: TextIO) -> int:
-    agree = diverge = unreadable = 0
+def verify_all(
+    logs: list[Path],
+    against: Path | None,
+    dirs: list[Path],
+    out: TextIO,
+    key: bytes | None = None,
+) -> int:
+    agree = diverge = unreadable = unsigned = 0
     for path in logs:
-        verdict = replay.verify(path, against, dirs)
-        if verdict.ok:
+        verdict = replay.verify(path, against, dirs, key)
+        if verdict.signatures:
+            unsigned += 1
+            out.write(f"SIGNATURE {one_line(path)}\n")
+            for p in verdict.signatures:
+                out.write(f"  {one_line(path)}:{p.line}: {one_line(p.message)}\n")
+        if verdict.problem is None and not verdict.divergences:
             agree += 1
             ending = f", ending {one_line(repr(verdict.ended))}" if verdict.ended else ""
             ending = ending or ", unfinished"
-            out.write(f"ok        {one_line(path)} ({verdict.decisions} decisions{ending})\n")
+            signed = "signed, " if key is not None else ""
+            if not verdict.signatures:
+                out.write(
+                    f"ok        {one_line(path)} ({signed}{verdict.decisions} decisions{ending})\n"
+                )
         elif verdict.divergences:
             diverge += 1
             out.write(f"DIVERGES  {one_line(path)}\n")
@@ -115,11 +148,12 @@ def verify_all(logs: list[Path], against: Path | None, dirs: list[Path], out: Te
             print(plain(verdict.problem.format()), file=sys.stderr)
         for note in verdict.notes:
             out.write(f"  note: {plain(note)}\n")
+    signed = f", {unsigned} with signature problems" if key is not None else ""
     out.write(
         f"{len(logs)} session(s) checked: {agree} agree with the scenario as it is now, "
-        f"{diverge} diverge, {unreadable} could not be read to the end\n"
+        f"{diverge} diverge, {unreadable} could not be read to the end{signed}\n"
     )
-    return 1 if diverge or unreadable else 0
+    return 1 if diverge or unreadable or unsigned else 0
 
 
 # --- transcript -------------------------------------------------------------------------
@@ -193,12 +227,12 @@ def _step(sc: Scenario, step: replay.Step, say: Say) -> None:
         say(indent(scene.text) + "\n")
     else:
         say(f"  (scene {plain(rec.scene)!r} is no longer in the scenario)\n")
-    for shown in replay.offered(sc, step):
+    for shown in screen.offered(sc, step):
         mark = ">" if shown.chosen else "-"
         note = f"  [{style_word(shown.style)}, chosen]" if shown.chosen else ""
         locked = f" (locked: {plain(shown.reason or '')})" if not shown.available else ""
         say(f"  {mark} {plain(shown.text)}{locked}{note}\n")
-    say(f"  Meters: {replay.meter_changes(sc, rec.before, rec.after)}  ({rec.elapsed:.1f} s)\n")
+    say(f"  Meters: {screen.meter_changes(sc, rec.before, rec.after)}  ({rec.elapsed:.1f} s)\n")
     if rec.flags_set or rec.flags_cleared:
         flags = [*(f"+{f}" for f in rec.flags_set), *(f"-{f}" for f in rec.flags_cleared)]
         say(f"  Flags: {plain(' '.join(flags))}\n")
@@ -210,7 +244,7 @@ def _end(sc: Scenario, rec: EndRecord, say: Say) -> None:
     say(f"\n=== Ending: {title} ({plain(rec.ending)}) ===\n")
     if ending is not None:
         say(indent(ending.text) + "\n")
-    say(f"Final meters: {replay.meter_values(sc, rec.meters)}\n")
+    say(f"Final meters: {screen.meter_values(sc, rec.meters)}\n")
     t = rec.tally
     say(
         f"Decisions: {t.get('manager', 0)} manager, {t.get('leader', 0)} leader, "

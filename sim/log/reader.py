@@ -160,7 +160,7 @@ class LogFile:
         then (so replaying stays flat in memory)."""
         targets: dict[int, int] = {}
         try:
-            for number, raw, _complete in self.raw_lines():
+            for number, raw, _complete in LogFile(self.path).raw_lines():
                 if b'"rewind"' in raw:
                     try:
                         record = parse_record(raw, number)

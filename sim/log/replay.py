@@ -21,7 +21,7 @@ from pathlib import Path
 import attrs
 
 from sim import engine
-from sim.engine import State
+from sim.engine import MAX_SEED, State
 from sim.format import library, loader
 from sim.format.diagnostics import ScenarioError
 from sim.log import (
@@ -32,10 +32,12 @@ from sim.log import (
     LogFile,
     Record,
     ReflectionRecord,
+    ResumeRecord,
     RewindRecord,
+    signing,
 )
-from sim.model import Scenario
-from sim.safetext import one_line, plain
+from sim.model import FEEDBACK_MODES, Scenario
+from sim.safetext import one_line
 
 # --- finding the scenario ---------------------------------------------------------------
 
@@ -112,6 +114,8 @@ def _existing_file(recorded: str) -> Path | None:
 
 # --- walking a log through the engine ---------------------------------------------------
 
+MODES = ("practice", "assessment")
+
 
 @attrs.frozen
 class Divergence:
@@ -119,7 +123,11 @@ class Divergence:
 
     line: int
     step: int
-    kind: str  # "scene", "choice", "style", "meters" or "ending"
+    kind: str
+    """What disagrees: "scene", "choice", "style", "meters", "goto", "flags", "ending" and
+    "tally" (the engine now decides otherwise), "header" (a mode, feedback mode or seed no
+    session can have), "rewind" (a rewind in an assessment), "reflection" and "resume" (a
+    step that is not where the session stood)."""
     message: str
 
 
@@ -165,6 +173,7 @@ class Walker:
         self, located: Located, header: Header, source: Path | str, keep: dict[int, int] | None
     ):
         self.scenario = located.scenario
+        self.header = header
         self.source = source
         self.keep = dict(keep) if keep is not None else None
         self.state = engine.start(self.scenario, header.seed)
@@ -175,6 +184,21 @@ class Walker:
         self.divergences: list[Divergence] = []
         self.counts: Counter[str] = Counter()
         self._rewound_from: int | None = None
+        self._check_header(header)
+
+    def _check_header(self, h: Header) -> None:
+        if h.mode not in MODES:
+            self.diverge(1, 0, "header", f"the mode {h.mode!r} is not practice or assessment")
+        if h.feedback not in FEEDBACK_MODES:
+            known = ", ".join(FEEDBACK_MODES)
+            self.diverge(1, 0, "header", f"the feedback mode {h.feedback!r} is not one of {known}")
+        if not 0 <= h.seed <= MAX_SEED:
+            self.diverge(
+                1,
+                0,
+                "header",
+                f"the seed {h.seed} is outside the seeds leadsim uses (0-{MAX_SEED})",
+            )
 
     def diverge(self, line: int, step: int, kind: str, message: str) -> None:
         if not self.counts[kind]:
@@ -185,7 +209,23 @@ class Walker:
         """Take one record; a decision comes back as a :class:`Step`."""
         if isinstance(record, DecisionRecord):
             return self._decision(record)
+        if isinstance(record, ReflectionRecord | ResumeRecord) and record.step != self.step:
+            kind = "reflection" if isinstance(record, ReflectionRecord) else "resume"
+            self.diverge(
+                record.line,
+                record.step,
+                kind,
+                f"a {kind} line at step {record.step}, where the session stood at {self.step}",
+            )
         if isinstance(record, RewindRecord):
+            if self.header.mode == "assessment":
+                self.diverge(
+                    record.line,
+                    self.step,
+                    "rewind",
+                    f"a rewind to step {record.to_step} in an assessment, "
+                    "where going back is switched off",
+                )
             if not 0 <= record.to_step < self.step:
                 raise LogError(
                     self.source,
@@ -266,10 +306,33 @@ class Walker:
             if diff:
                 self.diverge(rec.line, rec.step, "meters", f"{where}: meters {label}: {diff}")
                 break
+        self._check_outcome(rec, decision, where)
         self.state = after
         if self.keep is None or rec.step in self.keep:
             self.saved[rec.step] = after
         return Step(rec, before, after, rewound_from)
+
+    def _check_outcome(self, rec: DecisionRecord, decision: engine.Decision, where: str) -> None:
+        """Where the choice led and which flags it changed, as recorded and as now."""
+        if rec.goto != decision.goto:
+            self.diverge(
+                rec.line,
+                rec.step,
+                "goto",
+                f"{where}: the choice now leads to {decision.goto!r}, the log says {rec.goto!r}",
+            )
+        for label, recorded, now in (
+            ("sets", rec.flags_set, decision.flags_set),
+            ("clears", rec.flags_cleared, decision.flags_cleared),
+        ):
+            if sorted(recorded) != sorted(now):
+                self.diverge(
+                    rec.line,
+                    rec.step,
+                    "flags",
+                    f"{where}: the choice now {label} flags {sorted(now)}, "
+                    f"the log says {sorted(recorded)}",
+                )
 
     def _lost(self, rec: DecisionRecord, before: State, rewound_from: int | None) -> Step:
         self.following = False
@@ -298,51 +361,15 @@ class Walker:
         diff = meter_difference(rec.meters, engine.meters_by_name(self.scenario, state.meters))
         if diff:
             self.diverge(rec.line, rec.step, "meters", f"final meters: {diff}")
-
-
-@attrs.frozen
-class Shown:
-    """A choice as a replay shows it at a recorded step."""
-
-    id: str
-    text: str
-    style: str
-    chosen: bool
-    available: bool = True
-    reason: str | None = None
-
-
-def offered(scenario: Scenario, step: Step) -> list[Shown]:
-    """The choices offered at ``step`` (as the engine offers them from the state before it),
-    the recorded one marked; a recorded choice the scenario no longer offers is added last."""
-    rec = step.record
-    shown = []
-    if step.before is not None and not step.before.over and step.before.scene == rec.scene:
-        for o in engine.choices(scenario, step.before):
-            c = o.choice
-            shown.append(Shown(c.id, c.text, c.style, c.id == rec.choice, o.available, o.reason))
-    if not any(s.chosen for s in shown):
-        scene = scenario.scenes.get(rec.scene)
-        choice = scene.choice(rec.choice) if scene is not None else None
-        text = choice.text if choice is not None else f"({rec.choice}: no longer in the scenario)"
-        shown.append(Shown(rec.choice, text, rec.style, True))
-    return shown
-
-
-def meter_changes(scenario: Scenario, before: dict[str, int], after: dict[str, int]) -> str:
-    """'Team trust 50 -> 45 (-5), Results 50' from recorded meters, labelled by the scenario."""
-    labels = {m.id: plain(m.label) for m in scenario.meters}
-    parts = []
-    for name, value in after.items():
-        was = before.get(name, value)
-        change = f" -> {value} ({value - was:+d})" if value != was else ""
-        parts.append(f"{labels.get(name, plain(name))} {was}{change}")
-    return ", ".join(parts)
-
-
-def meter_values(scenario: Scenario, values: dict[str, int]) -> str:
-    labels = {m.id: plain(m.label) for m in scenario.meters}
-    return ", ".join(f"{labels.get(n, plain(n))} {v}" for n, v in values.items())
+        tally = engine.tally_by_style(state)
+        if rec.tally != tally:
+            self.diverge(
+                rec.line,
+                rec.step,
+                "tally",
+                f"the end line counts decisions by style as {rec.tally}; the decisions that "
+                f"led here make {tally}",
+            )
 
 
 def open_log(path: Path | str) -> tuple[LogFile, Header, Iterator[Record]]:
@@ -370,19 +397,25 @@ class Verdict:
     counts: dict[str, int] = attrs.field(factory=dict)
     problem: LogError | None = None
     ended: str | None = None
+    signatures: tuple[signing.Problem, ...] = ()
+    """What is wrong with the log's signatures (checked only when a key is given)."""
 
     @property
     def ok(self) -> bool:
-        return self.problem is None and not self.divergences
+        return self.problem is None and not self.divergences and not self.signatures
 
 
-def verify(path: Path, against: Path | None = None, dirs: Iterable[Path] = ()) -> Verdict:
-    """Re-run ``path`` against its scenario (or ``against``); never raises for a bad log."""
+def verify(
+    path: Path, against: Path | None = None, dirs: Iterable[Path] = (), key: bytes | None = None
+) -> Verdict:
+    """Re-run ``path`` against its scenario (or ``against``) and, given the signing ``key``,
+    check its signatures; never raises for a bad log."""
+    signatures = tuple(signing.check(path, key).problems) if key is not None else ()
     try:
         log, header, records = open_log(path)
         located = find_scenario(header, path, against, dirs)
     except LogError as e:
-        return Verdict(path, None, problem=e)
+        return Verdict(path, None, problem=e, signatures=signatures)
     walker = Walker(located, header, path, log.rewind_targets())
     decisions = 0
     problem = None
@@ -401,54 +434,5 @@ def verify(path: Path, against: Path | None = None, dirs: Iterable[Path] = ()) -
         dict(walker.counts),
         problem or log.problem,
         walker.ended.ending if walker.ended else None,
-    )
-
-
-# --- collecting a log for a screen -----------------------------------------------------
-
-
-@attrs.define
-class Recorded:
-    """A whole log re-run and kept in memory, for a screen that steps back and forth."""
-
-    path: Path
-    header: Header
-    located: Located
-    steps: list[Step]
-    end: EndRecord | None
-    divergences: list[Divergence]
-    problem: LogError | None
-    cut_line: int | None
-
-    @property
-    def scenario(self) -> Scenario:
-        return self.located.scenario
-
-
-def collect(path: Path, override: Path | None = None, dirs: Iterable[Path] = ()) -> Recorded:
-    """Every step of a log (the intact part of a damaged one); raises :class:`LogError` only
-    when there is nothing to show (no header, no scenario)."""
-    log, header, records = open_log(path)
-    located = find_scenario(header, path, override, dirs)
-    walker = Walker(located, header, path, None)
-    steps: list[Step] = []
-    problem = None
-    try:
-        for record in records:
-            step = walker.feed(record)
-            if step is not None:
-                steps.append(step)
-            elif isinstance(record, ReflectionRecord) and steps:
-                steps[-1] = attrs.evolve(steps[-1], reflection=record.answer)
-    except LogError as e:
-        problem = e
-    return Recorded(
-        path,
-        header,
-        located,
-        steps,
-        walker.ended,
-        walker.divergences,
-        problem or log.problem,
-        log.cut_line,
+        signatures,
     )

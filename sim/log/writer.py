@@ -2,9 +2,10 @@
 
 Every event is one ``os.write`` of a whole line to a file opened ``O_APPEND`` and fsync'd at
 once; a new log is created ``O_CREAT | O_EXCL`` under a unique name. One process writes a log
-at a time: the writer holds an exclusive lock on it (:mod:`sim.log.lock`). If the log cannot be
-written (disk full, a read-only folder, the file deleted while playing) the writer warns once
-and stops: the session carries on and the trainee keeps their place.
+at a time: the writer holds an exclusive lock on it (:mod:`sim.log.lock`). When
+``LEADSIM_SIGNING_KEY_FILE`` names a key file, every line is signed (:mod:`sim.log.signing`).
+If the log cannot be written (disk full, a read-only folder, the file deleted while playing)
+the writer warns once and stops: the session carries on and the trainee keeps their place.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from sim import __version__
 from sim.engine import Decision, State
-from sim.log import lock
+from sim.log import lock, signing
 from sim.log.files import file_name, names_a_file, sessions_dir
 from sim.log.format import (
     LogError,
@@ -68,6 +69,17 @@ class SessionLog:
         self.session_id: str | None = None
         self.problem: str | None = None
         self._fd: int | None = None
+        self.signer: signing.Signer | None = None
+
+    def _load_key(self) -> None:
+        """Sign from the first line when the environment names a key; a key that cannot be
+        read is warned about, and the log is written unsigned rather than not at all."""
+        try:
+            key = signing.key_from_environment()
+        except signing.KeyProblem as e:
+            self.warn(one_line(f"warning: {e}; this session's log is written unsigned"))
+            return
+        self.signer = signing.Signer(key) if key is not None else None
 
     @property
     def active(self) -> bool:
@@ -76,6 +88,7 @@ class SessionLog:
     # -- opening --
 
     def _create(self, session: Played) -> None:
+        self._load_key()
         target = self.target if self.target is not None else sessions_dir()
         explicit = names_a_file(target)
         folder = target.parent if explicit else target
@@ -146,6 +159,20 @@ class SessionLog:
                 "finish or close that session first",
             ) from None
         log._fd = fd
+        log._load_key()
+        if log.signer is not None:
+            chain = signing.check(path, log.signer.key)
+            if chain.problems:
+                log.close()
+                first = chain.problems[0]
+                raise LogError(
+                    path,
+                    first.line,
+                    f"its signature does not check out ({first.message}); a signed log is "
+                    "continued only while every line is intact",
+                    f"`leadsim replay --verify --key FILE {path}` lists what is wrong",
+                )
+            log.signer.previous, log.signer.number = chain.previous, chain.number
         return log
 
     def resume(
@@ -208,7 +235,8 @@ class SessionLog:
     # -- writing --
 
     def _write(self, record: dict[str, Any]) -> None:
-        self._write_bytes(encode(record))
+        line = encode(record)
+        self._write_bytes(self.signer.sign(line) if self.signer is not None else line)
 
     def _write_bytes(self, data: bytes) -> None:
         fd = self._fd
