@@ -110,41 +110,56 @@ class Chain:
     """A log's signatures checked: the problems, and where the chain stands at its end."""
 
     problems: list[Problem] = attrs.field(factory=list)
-    previous: str = ""
+    previous: str | None = ""
     number: int = 0
     lines: int = 0
 
 
-def check(path: Path | str, key: bytes) -> Chain:
-    """Check every line's signature, streaming (flat in memory however long the log)."""
+def check(path: Path | str, key: bytes, *, resuming: bool = False) -> Chain:
+    """Check every line's signature, streaming (flat in memory however long the log).
+    ``resuming``: a cut-off last line is what a resume expects (it is skipped, not a
+    problem). Each break in the chain is reported once, at the line where it shows; a line
+    right after a break is checked for its place in the chain only, since the signature it
+    chains from is not known."""
     chain = Chain()
-    lines = _lines(path, chain)
-    for number, raw, last in lines:
+    unsigned = 0  # unsigned lines since the last signed one: they may stand in for signed ones
+    for number, raw, last in _lines(path, chain):
         chain.lines = number
         found = _SIG.search(raw)
         if found is None:
             if looks_cut(raw):
-                if last:
+                if last and not resuming:
                     chain.problems.append(
-                        Problem(
-                            number, "the last line is cut off (truncated): it carries no signature"
-                        )
+                        Problem(number, "the last line is cut off (truncated): it has no signature")
                     )
                 continue  # a crash's cut line; the reader checks the resume line excuses it
             chain.problems.append(Problem(number, "the line is not signed"))
+            unsigned += 1
             continue
         claimed, mac = int(found.group(1)), found.group(2).decode()
-        body = raw[: found.start()] + b"}"
         expected = chain.number + 1
-        if claimed != expected:
+        if claimed < expected:
             chain.problems.append(
                 Problem(
                     number,
-                    f"the line was signed as line {claimed} of its log's chain, where line "
-                    f"{expected} belongs: lines are missing, repeated or out of order here",
+                    f"the line was signed as line {claimed} of its log, which has already "
+                    f"reached line {chain.number}: it is repeated or out of order",
                 )
             )
-        elif not hmac.compare_digest(mac, _mac(key, chain.previous, claimed, body)):
+            continue  # the chain goes on from the furthest line
+        if claimed > expected + unsigned:
+            chain.problems.append(
+                Problem(
+                    number,
+                    f"the line was signed as line {claimed} of its log, where line {expected} "
+                    f"comes next: {claimed - expected} signed line(s) are missing before it",
+                )
+            )
+        link_known = claimed == expected and chain.previous is not None
+        body = raw[: found.start()] + b"}"
+        if link_known and not hmac.compare_digest(
+            mac, _mac(key, chain.previous or "", claimed, body)
+        ):
             chain.problems.append(
                 Problem(
                     number,
@@ -152,7 +167,10 @@ def check(path: Path | str, key: bytes) -> Chain:
                     "log, or was signed with another key",
                 )
             )
-        chain.previous, chain.number = mac, claimed  # go on from here: one report per break
+            chain.previous = None  # its signature is not one to chain from
+        else:  # checked, or (after a break already reported) a new starting point
+            chain.previous = mac
+        chain.number, unsigned = claimed, 0
     return chain
 
 

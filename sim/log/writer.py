@@ -161,7 +161,7 @@ class SessionLog:
         log._fd = fd
         log._load_key()
         if log.signer is not None:
-            chain = signing.check(path, log.signer.key)
+            chain = signing.check(path, log.signer.key, resuming=True)
             if chain.problems:
                 log.close()
                 first = chain.problems[0]
@@ -172,7 +172,7 @@ class SessionLog:
                     "continued only while every line is intact",
                     f"`leadsim replay --verify --key FILE {path}` lists what is wrong",
                 )
-            log.signer.previous, log.signer.number = chain.previous, chain.number
+            log.signer.previous, log.signer.number = chain.previous or "", chain.number
         return log
 
     def resume(

@@ -29,7 +29,7 @@ from sim.log import (
     replay,
     unfinished,
 )
-from sim.model import Scenario
+from sim.model import FEEDBACK_MODES, Scenario
 from sim.safetext import plain
 from sim.sessions.request import Request
 from sim.sessions.session import RewindNotAllowed, Session
@@ -74,6 +74,14 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
     all) from the seed. Raises :class:`LogError` when it cannot be continued: damaged,
     finished, or a recorded choice the scenario no longer has."""
     logfile, header, records = replay.open_log(path)
+    if header.mode not in replay.MODES or header.feedback not in FEEDBACK_MODES:
+        raise LogError(
+            path,
+            1,
+            f"the header's mode {header.mode!r} or feedback mode {header.feedback!r} is not one "
+            "leadsim plays; the log is not resumed",
+            f"`leadsim replay --verify {path}` says more",
+        )
     located = replay.find_scenario(header, path, override, dirs)
     session = Session(
         located.scenario,
