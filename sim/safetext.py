@@ -60,7 +60,7 @@ _ESCAPES = re.compile(
 
 # A tag character, or a whole emoji tag sequence (kept); a joiner with what surrounds it.
 _TAGS = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f|[\U000e0000-\U000e007f]")
-_JOINERS = re.compile("[\u200c\u200d\u180e]")
+_JOINERS = re.compile("[\u200c\u200d\u180e]+")
 _SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 _NO_JOINERS = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN")
 
@@ -77,10 +77,8 @@ def _keep_tag_sequence(match: re.Match[str]) -> str:
 
 
 def _keep_needed_joiner(match: re.Match[str]) -> str:
-    text, at = match.string, match.start()
-    before = text[at - 1] if at else ""
-    after = text[at + 1] if at + 1 < len(text) else ""
-    if before and after and _joinable(before) and (_joinable(after) or after in "\u200c\u200d"):
+    text, start, end = match.string, match.start(), match.end()
+    if 0 < start and end < len(text) and _joinable(text[start - 1]) and _joinable(text[end]):
         return match.group()
     return ""
 
