@@ -78,7 +78,7 @@ def _keep_tag_sequence(match: re.Match[str]) -> str:
 
 def _keep_needed_joiner(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
-    if 0 < start and end < len(text) and _joinable(text[start - 1]) and _joinable(text[end]):
+    if start > 0 and end < len(text) and _joinable(text[start - 1]) and _joinable(text[end]):
         return match.group()
     return ""
 

@@ -55,7 +55,7 @@ def long_session(scenario: Scenario, folder: Path, seed: int) -> Path:
 
 def in_memory(path: Path) -> list[replay.Step]:
     """What the replay screen held before: every step of a full re-run."""
-    reader, header, records = replay.open_log(path)
+    _reader, header, records = replay.open_log(path)
     walker = replay.Walker(replay.find_scenario(header, path), header, path, None)
     steps: list[replay.Step] = []
     for record in records:

@@ -29,7 +29,7 @@ def state_of(info: LogInfo) -> str:
     if info.problem:
         return "unreadable"
     if info.finished:
-        return f"ended: {plain(info.ending or '?')}"
+        return f"ended: {one_line(info.ending or '?')}"
     return f"unfinished, before decision {info.step + 1}"
 
 

@@ -292,7 +292,13 @@ def looks_cut(raw: bytes) -> bool:
     close = "".join(reversed(closers))
     for start in starts:
         bare = _PARTIAL_TOKEN.sub("", start)
-        for candidate in (start, start + "null", start + ":null", start.rstrip(","), bare + "null"):
+        for candidate in (
+            start,
+            start + "null",
+            start + ":null",
+            start.rstrip(", "),
+            bare + "null",
+        ):
             try:
                 if isinstance(json.loads(candidate + close), dict):
                     return True
