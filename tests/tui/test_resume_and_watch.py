@@ -72,7 +72,10 @@ async def test_watch_reloads_shows_errors_and_keeps_the_place(
         assert "60/100" in screen_text(app)
 
         save(scenario, edited.replace("scenes:", "scenes: [", 1))
-        await wait_until(pilot, lambda: isinstance(app.screen, LoadErrorScreen))
+        await wait_until(  # the screen, then its first paint (later on a loaded machine)
+            pilot,
+            lambda: isinstance(app.screen, LoadErrorScreen) and bool(screen_text(app)),
+        )
         assert "YAML syntax error" in screen_text(app)
 
         broken_at = app.session
