@@ -183,7 +183,7 @@ class Walker:
         self.ended: EndRecord | None = None
         self.divergences: list[Divergence] = []
         self.counts: Counter[str] = Counter()
-        self._rewound_from: int | None = None
+        self.pending_rewind: int | None = None  # the step a rewind left, for the next Step
         self._check_header(header)
 
     def _check_header(self, h: Header) -> None:
@@ -232,7 +232,7 @@ class Walker:
                     record.line,
                     f"a rewind to step {record.to_step} from step {self.step}",
                 )
-            self._rewound_from, self.step, self.ended = self.step, record.to_step, None
+            self.pending_rewind, self.step, self.ended = self.step, record.to_step, None
             for step in [s for s in self.saved if s > record.to_step]:
                 del self.saved[step]
             saved = self.saved.get(record.to_step)
@@ -252,7 +252,7 @@ class Walker:
                 self.source, rec.line, f"decision step {rec.step} does not follow step {self.step}"
             )
         self.step = rec.step
-        rewound_from, self._rewound_from = self._rewound_from, None
+        rewound_from, self.pending_rewind = self.pending_rewind, None
         if not self.following:
             return Step(rec, None, None, rewound_from)
         before = self.state

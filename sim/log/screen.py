@@ -110,14 +110,14 @@ class Checkpoint:
             walker.following,
             walker.step,
             walker.ended,
-            walker._rewound_from,
+            walker.pending_rewind,
         )
 
     def walker(self, located: Located, header: Header, source: Path) -> Walker:
         walker = Walker(located, header, source, None)
         walker.state, walker.saved = self.state, dict(self.saved)
         walker.following, walker.step, walker.ended = self.following, self.step, self.ended
-        walker._rewound_from = self.rewound_from
+        walker.pending_rewind = self.rewound_from
         return walker
 
 
