@@ -47,8 +47,9 @@ LAYERS: tuple[Layer, ...] = (
         "log",
         2,
         "sim.log",
-        "`format`, `writer`, `reader`, `files`, `replay`: session logs written, read back and "
-        "re-run through the engine",
+        "`format`, `writer`, `lock`, `signing`, `reader`, `files`, `replay`, `shown`, `screen`: "
+        "session logs written (one writer, optionally signed), read back and re-run through the "
+        "engine",
     ),
     Layer(
         "xapi",
