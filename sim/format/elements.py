@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from yaml.nodes import Node, ScalarNode
 
-from sim.format.keys import CHOICE_KEYS, ELEMENT_ID, ENDING_KEYS, SCENE_KEYS, SCENE_RULE
+from sim.format.keys import (
+    ASSESSMENT_KEYS,
+    CHOICE_KEYS,
+    ELEMENT_ID,
+    ENDING_KEYS,
+    SCENE_KEYS,
+    SCENE_RULE,
+)
 from sim.format.nodes import UNREADABLE, suggest
 from sim.format.values import ValueReader
 from sim.format.yamlsource import where
-from sim.model import OUTCOMES, STYLES, Choice, Effects, Ending, Scene
+from sim.model import OUTCOMES, STYLES, Choice, Effects, Ending, Outcome, Scene
 from sim.traits import TRAIT_IDS
 
 
@@ -193,3 +200,33 @@ class Elements(ValueReader):
         if title is None or text is None:
             return None
         return Ending(eid, title, text, outcome, tuple(lessons), where=where(node))  # type: ignore[arg-type]
+
+    def passing(self, node: Node) -> frozenset[Outcome] | None:
+        """``assessment: {pass: [best, good]}``: the outcomes that pass; None when unreadable."""
+        fields = self.r.mapping(node, "'assessment'")
+        if fields is None:
+            return None
+        self.r.check_keys(fields, ASSESSMENT_KEYS, "'assessment'", node)
+        if "pass" not in fields:
+            return None
+        items = self.r.sequence(fields["pass"][1], "assessment pass")
+        if items is not None and not items:
+            self.r.error(
+                "LS013",
+                fields["pass"][1],
+                "assessment pass is empty",
+                "list the ending outcomes that pass, e.g. [best, good]",
+            )
+        found: set[Outcome] = set()
+        for item in items or []:
+            outcome = self.r.text(item, "an outcome in assessment pass")
+            if outcome is not None and outcome not in OUTCOMES:
+                self.r.error(
+                    "LS013",
+                    item,
+                    f"assessment pass names outcome {outcome!r}",
+                    suggest(outcome, OUTCOMES) or "outcome is one of best, good, mixed, poor",
+                )
+            elif outcome is not None:
+                found.add(outcome)  # type: ignore[arg-type]
+        return frozenset(found) if found and items else None

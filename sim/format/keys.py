@@ -19,6 +19,7 @@ TOP_KEYS = {
     "version": False,
     "author": False,
     "feedback_mode": False,
+    "assessment": False,
     "meters": True,
     "flags": False,
     "start": True,
@@ -41,6 +42,8 @@ CHOICE_KEYS = {
 }
 ROUTE_KEYS = {"goto": True, "if": False, "chance": False}
 ENDING_KEYS = {"title": True, "text": True, "outcome": False, "lessons": False}
+ASSESSMENT_KEYS = {"pass": True}
+"""``assessment: {pass: [best, good]}``: the ending outcomes that pass an assessment."""
 
 
 SCENE_RULE = "ids use lowercase letters, digits, '-' and '_', e.g. 'monday-call'"

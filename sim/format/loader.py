@@ -138,6 +138,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
             "use coach, consequences or debrief",
         )
         mode = None
+    passing = b.passing(top["assessment"][1]) if "assessment" in top else None
     if "flags" in top:
         b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'", b.declared_at))
     if "meters" in top:
@@ -206,6 +207,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         flags=frozenset(b.declared_flags | b.flags_written),
         declared_at=b.declared_at,
         author=author,
+        passing=passing,
         path=r.path,
         sha256=digest,
         where=where(root),

@@ -1,0 +1,62 @@
+"""The xAPI words leadsim uses: verbs, activity types, extension keys, and the score rule.
+
+Verbs are ADL's (the ones cmi5 uses) except ``rewound``, which no vocabulary has. Extension
+keys are leadsim's own IRIs under :data:`NS`, fixed whatever activity base a company
+configures, so statements from any machine read back the same way. ``.invalid`` is a
+reserved domain: the IRIs are names, never fetched.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+ADL: Final = "http://adlnet.gov/expapi/verbs/"
+NS: Final = "https://leadsim.invalid/xapi/"
+"""leadsim's namespace for verbs and extension keys (a name, never dereferenced)."""
+
+VERBS: Final = {
+    "initialized": ADL + "initialized",
+    "answered": ADL + "answered",
+    "commented": ADL + "commented",
+    "resumed": ADL + "resumed",
+    "completed": ADL + "completed",
+    "passed": ADL + "passed",
+    "failed": ADL + "failed",
+    "terminated": ADL + "terminated",
+    "rewound": NS + "verbs/rewound",
+}
+
+COURSE: Final = "http://adlnet.gov/expapi/activities/simulation"
+INTERACTION: Final = "http://adlnet.gov/expapi/activities/cmi.interaction"
+
+
+def ext(name: str) -> str:
+    """The IRI of leadsim's extension ``name``."""
+    return NS + "extensions/" + name
+
+
+SEED: Final = ext("seed")
+SHA256: Final = ext("scenario-sha256")
+APP: Final = ext("app-version")
+MODE: Final = ext("mode")
+SCENARIO_VERSION: Final = ext("scenario-version")
+RECORD: Final = ext("log-record")
+"""The log line a statement was made from, verbatim (the header without its local path):
+what :mod:`sim.xapi.readback` rebuilds a session from."""
+LINE: Final = ext("log-line")
+STYLE: Final = ext("style")
+BEFORE: Final = ext("meters-before")
+AFTER: Final = ext("meters-after")
+METERS: Final = ext("meters")
+ENDING: Final = ext("ending")
+OUTCOME: Final = ext("outcome")
+TALLY: Final = ext("tally")
+LEAN: Final = ext("trait-lean")
+
+LANGUAGE: Final = "und"
+"""Scenario text is in whatever language its author wrote: BCP 47 'undetermined'."""
+
+SCORE: Final = {"poor": 0, "mixed": 1, "good": 2, "best": 3}
+"""The score rule: an ending's outcome as ``result.score.raw`` from 0 (poor) to 3 (best),
+``scaled`` = raw / 3. An ending with no outcome gets no score."""
+SCORE_MAX: Final = 3
