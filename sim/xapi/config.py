@@ -10,7 +10,7 @@ Read from, in order (a later source wins per key):
        url = "http://127.0.0.1:8100/xAPI/"   # the LRS's xAPI endpoint
        user = "trainer"
        password = "..."                      # keep the file private (chmod 600)
-       auto = true                           # sync after every session (default: on when url is set)
+       auto = true                           # sync after each session (default: on)
        batch = 50                            # statements per request
        retries = 5                           # attempts per request before giving up for now
        backoff = 0.5                         # seconds before the first retry, doubled after each

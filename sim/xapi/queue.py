@@ -117,7 +117,7 @@ class Queue:
         except OSError:
             return
         tmp = self.path.with_suffix(".tmp")
-        lines = [{"acked": sorted(self.acked)}]
+        lines: list[dict[str, Any]] = [{"acked": sorted(self.acked)}]
         if self.sending:
             lines.append({"sending": sorted(self.sending)})
         lines += [{"done": k, "size": v} for k, v in sorted(self.done.items())]

@@ -23,6 +23,7 @@ file path) so :mod:`sim.xapi.readback` can rebuild the log from an LRS.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import Iterable
@@ -219,10 +220,8 @@ class Builder:
         return self.statement("rewound", rec.line, record=rec)
 
     def resumed(self, rec: ResumeRecord) -> Statement:
-        try:
+        with contextlib.suppress(ValueError):  # unreadable: keep counting from the last time
             self.clock = max(self.clock, parse_time(rec.at))
-        except ValueError:
-            pass  # an unreadable time: keep counting from the last one
         return self.statement("resumed", rec.line, record=rec)
 
     def commented(self, rec: ReflectionRecord) -> Statement:
