@@ -62,7 +62,8 @@ class Queue:
             return  # damage: at worst its statements are in doubt and asked about again
         if not isinstance(entry, dict):
             return
-        ids = [i for i in entry.get("acked", entry.get("sending", [])) if isinstance(i, str)]
+        listed = entry.get("acked", entry.get("sending"))
+        ids = [i for i in listed if isinstance(i, str)] if isinstance(listed, list) else []
         if "acked" in entry:
             self.acked.update(ids)
         elif "sending" in entry:
