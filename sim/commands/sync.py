@@ -30,6 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dir", type=Path, action="append", default=[], help="scenario folder")
     parser.add_argument(
+        "--all",
+        action="store_true",
+        help="also every log in the sessions folder still waiting (with LOG arguments)",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="print only problems (the automatic sync uses it)"
     )
 
@@ -66,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
         cfg = config.load(args.lrs)
         bar = Bar(err) if not args.quiet else None
         try:
-            outcome = sync(args.logs or None, cfg, progress=bar, dirs=args.dir)
+            outcome = sync(
+                args.logs or None, cfg, progress=bar, dirs=args.dir, also_queued=args.all
+            )
         finally:
             if bar is not None:
                 bar.end()

@@ -24,13 +24,13 @@ from sim.log import (
     LogInfo,
     ReflectionRecord,
     RewindRecord,
-    SessionLog,
     names_a_file,
     replay,
     unfinished,
 )
 from sim.model import Scenario
 from sim.safetext import plain
+from sim.sessions.autosync import SyncingLog
 from sim.sessions.request import Request
 from sim.sessions.session import RewindNotAllowed, Session
 
@@ -53,7 +53,7 @@ def make_session(scenario: Scenario, request: Request = Request()) -> Session:
         mode="assessment" if request.assessment else "practice",
         feedback=request.feedback,  # type: ignore[arg-type]
         trainee=request.trainee,
-        recorder=SessionLog(request.log, watch=request.watch),
+        recorder=SyncingLog(request.log, watch=request.watch),
     )
 
 
@@ -156,7 +156,7 @@ def continue_session(
     a trainer should see (a cut-off last line, a changed scenario). Raises :class:`LogError`."""
     resumed = resume_session(path, override, dirs)
     session = resumed.session
-    session.recorder = SessionLog.reopen(
+    session.recorder = SyncingLog.reopen(
         path,
         session,
         cut_line=resumed.log.cut_line,

@@ -34,6 +34,21 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def everything(paths: list[Path] | None, queued: bool) -> list[Path]:
+    """``paths`` expanded, and with ``queued`` every log in the sessions folder, each once."""
+    logs = expand(paths or [])
+    if queued:
+        logs += sorted(sessions_dir().glob(f"*{SUFFIX}"))
+    seen: set[Path] = set()
+    out = []
+    for log in logs:
+        key = log.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(log)
+    return out
+
+
 @attrs.define
 class Outcome:
     sent: int = 0
@@ -87,7 +102,8 @@ def gather(
             outcome.problems.append(e.format())
             continue
         if converted.header.watch:
-            continue  # a trainer's draft being tested, not a trainee's session
+            queue.mark_done(path, size)  # a trainer's draft being tested: never sent
+            continue
         outcome.logs += 1
         outcome.notes.extend(f"{path}: note: {n}" for n in converted.notes)
         if converted.problem is not None:
@@ -144,6 +160,7 @@ def sync(
     progress: Progress | None = None,
     dirs: Iterable[Path] = (),
     client: Client | None = None,
+    also_queued: bool = False,
 ) -> Outcome:
     """Send the unacknowledged statements of ``paths`` (None: every log in the sessions
     folder). Raises :class:`ConfigError` without an LRS; refused credentials or an unreachable
@@ -155,7 +172,7 @@ def sync(
         )
     report: Progress = progress or (lambda done, total: None)
     outcome = Outcome()
-    logs = expand(paths) if paths is not None else sorted(sessions_dir().glob(f"*{SUFFIX}"))
+    logs = everything(paths, queued=paths is None or also_queued)
     own = client is None
     http = client or Client(connection)
     try:
