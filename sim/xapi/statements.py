@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -108,7 +109,8 @@ def segment(text: str) -> str:
 def actor(trainee: str | None, options: Options) -> dict[str, Any]:
     name = trainee or "anonymous"
     if options.mbox_domain:
-        local = re.sub(r"[^a-z0-9._-]+", ".", name.lower()).strip(".") or "anonymous"
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        local = re.sub(r"[^a-z0-9._-]+", ".", ascii_name.lower()).strip(".") or "anonymous"
         return {
             "objectType": "Agent",
             "name": name,
