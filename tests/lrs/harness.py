@@ -151,6 +151,8 @@ class StubLRS:
         self.stored: dict[str, dict[str, Any]] = {}
         self.posts: list[list[str]] = []
         self.gets: list[str] = []
+        self.resent: list[str] = []
+        """Ids POSTed again after the stub had stored them (a sync must never do that)."""
         self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         self.lock = threading.Lock()
         stub = self
@@ -174,6 +176,7 @@ class StubLRS:
                     return self._answer(401, {"detail": "Invalid authentication credentials"})
                 with stub.lock:
                     stub.posts.append([s["id"] for s in batch])
+                    stub.resent += [s["id"] for s in batch if s["id"] in stub.stored]
                     status = stub.behave(stub, batch) if stub.behave else None
                     if status is None:
                         for s in batch:
