@@ -60,8 +60,7 @@ LAYERS: tuple[Layer, ...] = (
         "sessions",
         4,
         "sim.sessions",
-        "`session` (the `Session` class), `lifecycle` (make, resume, offer), `request`, "
-        "`autosync`",
+        "`session` (the `Session` class), `lifecycle` (make, resume, offer), `request`, `autosync`",
     ),
     Layer(
         "report",
