@@ -57,6 +57,12 @@ def test_round_trip_sync_then_read_back_by_registration(ralph: Ralph, tmp_path: 
         s["verb"]["display"]["en-US"] for log in logs for s in convert(log, Options()).statements
     }
     assert {"passed", "failed"} <= verdicts
+    everything = read_sessions(connection)  # no filter: every session leadsim sent
+    assert {s.header.session for s in everything} >= {
+        next(iter(LogFile(log).records())).session  # type: ignore[union-attr]
+        for log in logs
+    }
+    assert all(s.problem is None for s in everything)
     again = leadsim("sync", env=ralph.env())
     assert again.returncode == 0 and "sent 0 statement(s)" in again.stdout
 

@@ -64,7 +64,7 @@ class Ralph:
         """Every statement matching ``params``, read straight from the LRS."""
         out: list[dict[str, Any]] = []
         url: str | None = self.url + "statements"
-        query: dict[str, str] | None = {**params, "limit": "1000"}
+        query: dict[str, str] | None = dict(params)
         while url:
             r = httpx.get(url, params=query, auth=(self.user, self.password), timeout=30)
             r.raise_for_status()
@@ -84,6 +84,8 @@ def start_ralph(folder: Path) -> Iterator[Ralph]:
         "RALPH_APP_DIR": str(folder / "app"),
         "RALPH_AUTH_FILE": str(folder / "auth.json"),
         "RALPH_RUNSERVER_BACKEND": "fs",
+        # Small pages, so every read-back follows `more` links as it must on a big LRS.
+        "RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT": "7",
         "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data"),
     }
     (folder / "data").mkdir(parents=True, exist_ok=True)
