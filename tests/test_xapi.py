@@ -221,3 +221,16 @@ def test_config_refuses_credentials_in_the_url_and_never_shows_the_password(
     with pytest.raises(config.ConfigError) as e:
         config.load()
     assert "hunter2" not in str(e.value)
+
+
+def test_a_line_cut_off_by_a_crash_is_no_gap_after_resuming(tmp_path: Path) -> None:
+    log = play(tmp_path)
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:3]) + lines[3][:20])  # killed while writing line 4
+    result = leadsim("resume", str(log), "--text", stdin="1\n" * 30)
+    assert result.returncode == 0, result.stderr
+    records = list(LogFile(log).records())
+    assert any(getattr(r, "cut_line", None) == 4 for r in records)
+    (session,) = sessions_from(convert(log, Options()).statements)
+    assert session.problem is None
+    assert list(session.records) == records[1:]

@@ -86,8 +86,12 @@ def _rebuild(
         return None  # no usable header: nothing to show a trainer
     records: list[Record] = []
     problem = None
+    # A line cut off by a crash has no statement; the resume line after it names it.
+    cut = {d.get("cut_line") for d in by_line.values() if d.get("type") == "resume"}
     for number in range(2, max(by_line) + 1):
         data = by_line.get(number)
+        if data is None and number in cut:
+            continue
         if data is None:
             problem = f"{source}: line {number} is not in the LRS (not synced yet?)"
             break
