@@ -4,8 +4,8 @@ It is the :class:`sim.log.SessionLog` every session gets (:mod:`sim.sessions.lif
 one thing: after the end line (and after a reflection typed at the ending) is written, it asks
 :func:`sim.xapi.background.start`, on a short-lived thread, to send the log in a detached
 process. Play never waits: not for the network, not even for the process to start (about
-20 ms on a busy two-core machine; without an LRS configured the check costs ~10 µs). ``--watch`` runs (a
-trainer's drafts) are never sent.
+20 ms on a busy two-core machine; without an LRS configured the check costs ~10 µs).
+``--watch`` runs (a trainer's drafts) are never sent.
 """
 
 from __future__ import annotations
