@@ -183,11 +183,13 @@ def test_read_back_stops_at_a_missing_or_damaged_line(tmp_path: Path) -> None:
     out = convert(play(tmp_path), Options()).statements
     missing = [s for s in out if ext(s, vocab.LINE) != 3]
     (session,) = sessions_from(missing)
-    assert len(session.records) == 1 and "line 3 is not in the LRS" in (session.problem or "")
+    assert session.problem is not None and len(session.records) == 1
+    assert session.problem.line == 3 and "not in the LRS" in session.problem.format()
     damaged = json.loads(json.dumps(out))
     damaged[2]["context"]["extensions"][vocab.RECORD]["step"] = "two"
     (session,) = sessions_from(damaged)
-    assert len(session.records) == 1 and "line 3: damaged" in (session.problem or "")
+    assert session.problem is not None and len(session.records) == 1
+    assert ":3: error: damaged statement" in session.problem.format()
 
 
 def test_the_xapi_command_prints_ndjson_or_an_array(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from sim.log import Header, Record, parse_record
+from sim.log import Header, LogError, Record, parse_record
 from sim.xapi import vocab
 from sim.xapi.client import Client
 from sim.xapi.config import Connection
@@ -35,7 +35,9 @@ class ReadSession:
     records: tuple[Record, ...]
     source: str
     """Where it came from, for messages: 'URL registration UUID'."""
-    problem: str | None = None
+    problem: LogError | None = None
+    """The first missing or damaged line (``format()``: 'SOURCE:LINE: error: ...'), as a
+    :class:`sim.log.LogFile` reports damage."""
 
 
 def _line(statement: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
@@ -93,15 +95,15 @@ def _rebuild(
         if data is None and number in cut:
             continue
         if data is None:
-            problem = f"{source}: line {number} is not in the LRS (not synced yet?)"
+            problem = LogError(source, number, "this line is not in the LRS (not synced yet?)")
             break
         try:
             record = parse_record(json.dumps(data).encode(), number)
         except ValueError as e:
-            problem = f"{source}: line {number}: damaged statement: {e}"
+            problem = LogError(source, number, f"damaged statement: {e}")
             break
         if isinstance(record, Header):
-            problem = f"{source}: line {number}: a second header"
+            problem = LogError(source, number, "a second header")
             break
         records.append(record)
     return ReadSession(header, tuple(records), source, problem)
