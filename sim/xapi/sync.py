@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 import attrs
 
@@ -205,8 +204,3 @@ def sync(
         if own:
             http.close()
     return outcome
-
-
-def statements_of(paths: list[Path], config: Config) -> list[dict[str, Any]]:
-    """Every statement of ``paths`` (for tests and tools)."""
-    return [s for p in expand(paths) for s in convert(p, config.options).statements]
