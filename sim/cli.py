@@ -16,8 +16,6 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from sim.format.diagnostics import ScenarioError
-
 # name -> module, in the order `leadsim --help` lists them. Only the module of the command
 # being run is imported (every module costs start-up time the simulator should not pay).
 COMMANDS = {
@@ -34,6 +32,7 @@ COMMANDS = {
     "sessions": "sim.commands.sessions",
     "xapi": "sim.commands.xapi",
     "sync": "sim.commands.sync",
+    "report": "sim.commands.report",
 }
 
 
@@ -55,7 +54,9 @@ def _wanted(argv: Sequence[str]) -> list[str]:
     it names none (help, a typo), so argparse can list them."""
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is None:
-        return [] if not argv else list(COMMANDS.values())
+        # `leadsim` alone opens the simulator and `--version` answers before any command is
+        # parsed: neither needs a command module. Anything else (help, a typo) lists them all.
+        return [] if not argv or "--version" in argv else list(COMMANDS.values())
     return [COMMANDS[first]] if first in COMMANDS else list(COMMANDS.values())
 
 
@@ -79,6 +80,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(argv).parse_args(argv)
+    from sim.format.diagnostics import ScenarioError
+
     try:
         if args.command is None:
             from sim.commands import play

@@ -236,3 +236,20 @@ def test_a_line_cut_off_by_a_crash_is_no_gap_after_resuming(tmp_path: Path) -> N
     (session,) = sessions_from(convert(log, Options()).statements)
     assert session.problem is None
     assert list(session.records) == records[1:]
+
+
+def test_format_1_1_narration_and_conditional_text(tmp_path: Path) -> None:
+    log = play(tmp_path, SMALL.parent / "format11.yaml", trainee="Ana")
+    out = convert(log, Options()).statements
+    assert "experienced" in verbs(out)
+    narration = next(s for s in out if verbs([s]) == ["experienced"])
+    assert narration["object"]["id"].endswith("/scenes/morning")
+    # The text as Ana read it: the conditional part that held for her path, not the other.
+    description = narration["object"]["definition"]["description"]["und"]
+    assert "Dana is already fixing the jig." in description
+    assert "avoids your eyes" not in description
+    first = out[1]["object"]["definition"]["description"]["und"]
+    assert first.startswith("Ana, the night shift") and "Team trust stands at 50" in first
+    records = list(LogFile(log).records())
+    (session,) = sessions_from(out)
+    assert session.problem is None and list(session.records) == records[1:]

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
+from sim import prose
+from sim.engine import State
 from sim.log import (
     SUFFIX,
     EndRecord,
@@ -23,7 +25,7 @@ from sim.log import (
     RewindRecord,
     replay,
 )
-from sim.model import Scenario
+from sim.model import CONTINUE, Scenario
 from sim.safetext import plain
 from sim.text.play import style_word
 
@@ -154,7 +156,7 @@ def transcript(path: Path, out: TextIO, override: Path | None, dirs: list[Path])
         for record in records:
             step = walker.feed(record)
             if step is not None:
-                _step(sc, step, say)
+                _step(sc, step, say, header.trainee)
             elif isinstance(record, ReflectionRecord):
                 say(f"  Reflection: {plain(record.answer)}\n")
             elif isinstance(record, RewindRecord):
@@ -162,7 +164,7 @@ def transcript(path: Path, out: TextIO, override: Path | None, dirs: list[Path])
             elif isinstance(record, ResumeRecord):
                 say(f"\n[Resumed {plain(record.at)} with leadsim {plain(record.app)}]\n")
             elif isinstance(record, EndRecord):
-                _end(sc, record, say)
+                _end(sc, record, say, walker.state if walker.following else None)
     except LogError as e:
         problem = e
     problem = problem or log.problem
@@ -181,33 +183,39 @@ def transcript(path: Path, out: TextIO, override: Path | None, dirs: list[Path])
     return 0
 
 
-def _step(sc: Scenario, step: replay.Step, say: Say) -> None:
+def _step(sc: Scenario, step: replay.Step, say: Say, trainee: str | None) -> None:
     rec = step.record
     scene = sc.scenes.get(rec.scene)
     say(f"\nDecision {rec.step} - {plain(rec.scene)}\n")
     if scene is not None:
         if scene.speaker:
             say(f"  {plain(scene.speaker)}:\n")
-        say(indent(scene.text) + "\n")
+        say(indent(prose.say(sc, step.before, scene.text, trainee)) + "\n")
     else:
         say(f"  (scene {plain(rec.scene)!r} is no longer in the scenario)\n")
-    for shown in replay.offered(sc, step):
+    if rec.choice == CONTINUE:  # a narration scene: read and left
+        say("  > (read on)\n")
+    for shown in replay.offered(sc, step, trainee) if rec.choice != CONTINUE else ():
         mark = ">" if shown.chosen else "-"
         note = f"  [{style_word(shown.style)}, chosen]" if shown.chosen else ""
         locked = f" (locked: {plain(shown.reason or '')})" if not shown.available else ""
         say(f"  {mark} {plain(shown.text)}{locked}{note}\n")
+    choice = scene.choice(rec.choice) if scene is not None else None
+    story = prose.say(sc, step.after, choice.outcome, trainee) if choice else ""
+    if story:
+        say(indent(story) + "\n")
     say(f"  Meters: {replay.meter_changes(sc, rec.before, rec.after)}  ({rec.elapsed:.1f} s)\n")
     if rec.flags_set or rec.flags_cleared:
         flags = [*(f"+{f}" for f in rec.flags_set), *(f"-{f}" for f in rec.flags_cleared)]
         say(f"  Flags: {plain(' '.join(flags))}\n")
 
 
-def _end(sc: Scenario, rec: EndRecord, say: Say) -> None:
+def _end(sc: Scenario, rec: EndRecord, say: Say, state: State | None) -> None:
     ending = sc.endings.get(rec.ending)
     title = plain(ending.title) if ending is not None else plain(rec.ending)
     say(f"\n=== Ending: {title} ({plain(rec.ending)}) ===\n")
     if ending is not None:
-        say(indent(ending.text) + "\n")
+        say(indent(prose.say(sc, state, ending.text)) + "\n")
     say(f"Final meters: {replay.meter_values(sc, rec.meters)}\n")
     t = rec.tally
     say(

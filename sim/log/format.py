@@ -1,7 +1,8 @@
 """The session log's format: its records, how each line is checked, and how one is written.
 
 One JSON object per line, ``type`` first: ``session`` (the header), ``decision``,
-``reflection``, ``rewind``, ``resume`` and ``end``. Meters are written by name, so a log stays
+``narration`` (a narration scene read and left; format 2), ``reflection``, ``rewind``,
+``resume`` and ``end``. Meters are written by name, so a log stays
 readable when a scenario reorders its meters. The README's "Session logs" section is the
 reference; :data:`FORMAT` changes only when a reader of the old format could misread a log.
 """
@@ -19,6 +20,7 @@ import attrs
 
 from sim import __version__
 from sim.engine import Decision, State, meters_by_name, tally_by_style
+from sim.model import CONTINUE
 
 if TYPE_CHECKING:
     from sim.model import Scenario
@@ -44,8 +46,10 @@ class Played(Protocol):
     def state(self) -> State: ...
 
 
-FORMAT = 1
-"""The log format this version writes and the newest it reads."""
+FORMAT = 2
+"""The newest log format this version reads. It writes format 2 for a format 1.1 scenario
+(whose logs may hold ``narration`` lines and a decision's ``shown`` order) and format 1
+otherwise, so a log of a format 1 scenario is what it always was."""
 KIND = "leadsim-session"
 SUFFIX = ".jsonl"
 MAX_LINE = 1 << 20
@@ -133,6 +137,36 @@ class DecisionRecord:
     flags_cleared: tuple[str, ...]
     goto: str
     elapsed: float
+    shown: tuple[str, ...] = ()
+    """The offered choices' ids in the order shown, when they were shuffled (format 2)."""
+
+
+@attrs.frozen
+class NarrationRecord:
+    """A narration scene read and left (format 2): a step with no choice, style or change."""
+
+    line: int
+    step: int
+    scene: str
+    meters: dict[str, int]
+    goto: str
+    elapsed: float
+
+    def as_decision(self) -> DecisionRecord:
+        """The record as the decision the engine replays: the scene's one way on."""
+        return DecisionRecord(
+            self.line,
+            self.step,
+            self.scene,
+            CONTINUE,
+            "neutral",
+            self.meters,
+            self.meters,
+            (),
+            (),
+            self.goto,
+            self.elapsed,
+        )
 
 
 @attrs.frozen
@@ -166,10 +200,19 @@ class EndRecord:
     tally: dict[str, int]
 
 
-Record = Header | DecisionRecord | ReflectionRecord | RewindRecord | ResumeRecord | EndRecord
+Record = (
+    Header
+    | DecisionRecord
+    | NarrationRecord
+    | ReflectionRecord
+    | RewindRecord
+    | ResumeRecord
+    | EndRecord
+)
 TYPES: dict[str, type[Record]] = {
     "session": Header,
     "decision": DecisionRecord,
+    "narration": NarrationRecord,
     "reflection": ReflectionRecord,
     "rewind": RewindRecord,
     "resume": ResumeRecord,
@@ -240,13 +283,18 @@ def encode(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
+def log_format(scenario: Scenario) -> int:
+    """The log format a session of ``scenario`` is written in (see :data:`FORMAT`)."""
+    return 2 if scenario.format == "1.1" else 1
+
+
 def header_record(
     session: Played, session_id: str, moment: datetime, *, watch: bool = False
 ) -> dict[str, Any]:
     sc = session.scenario
     record = {
         "type": "session",
-        "format": FORMAT,
+        "format": log_format(sc),
         "log": KIND,
         "session": session_id,
         "mode": session.mode,
@@ -267,7 +315,18 @@ def header_record(
 
 
 def decision_record(scenario: Scenario, decision: Decision, elapsed: float) -> dict[str, Any]:
-    return {
+    """A decision's line; a narration scene's continue becomes a ``narration`` line, and
+    ``shown`` (the order of shuffled choices) is written only when they were shuffled."""
+    if decision.choice == CONTINUE:
+        return {
+            "type": "narration",
+            "step": decision.step,
+            "scene": decision.scene,
+            "meters": meters_by_name(scenario, decision.after),
+            "goto": decision.goto,
+            "elapsed": round(elapsed, 3),
+        }
+    record = {
         "type": "decision",
         "step": decision.step,
         "scene": decision.scene,
@@ -280,6 +339,9 @@ def decision_record(scenario: Scenario, decision: Decision, elapsed: float) -> d
         "goto": decision.goto,
         "elapsed": round(elapsed, 3),
     }
+    if decision.shown:
+        record["shown"] = list(decision.shown)
+    return record
 
 
 def end_record(scenario: Scenario, state: State) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sim.log.format import (
     EndRecord,
     Header,
     LogError,
+    NarrationRecord,
     Record,
     ResumeRecord,
     RewindRecord,
@@ -116,7 +117,9 @@ class LogFile:
                     )
             elif isinstance(record, Header):
                 raise self.error(number, "a second session header in one log")
-            elif ended and isinstance(record, DecisionRecord | EndRecord | ResumeRecord):
+            elif ended and isinstance(
+                record, DecisionRecord | NarrationRecord | EndRecord | ResumeRecord
+            ):
                 raise self.error(number, "a decision after the session's end without a rewind")
             if isinstance(record, EndRecord | RewindRecord):
                 ended = isinstance(record, EndRecord)

@@ -30,12 +30,15 @@ from sim.log import (
     Header,
     LogError,
     LogFile,
+    NarrationRecord,
     Record,
     ReflectionRecord,
     RewindRecord,
 )
+from sim.log.shown import Shown, meter_changes, meter_values, offered
 from sim.model import Scenario
-from sim.safetext import plain
+
+__all__ = ["Shown", "meter_changes", "meter_values", "offered"]  # and the names below
 
 # --- finding the scenario ---------------------------------------------------------------
 
@@ -168,6 +171,8 @@ class Walker:
 
     def feed(self, record: Record) -> Step | None:
         """Take one record; a decision comes back as a :class:`Step`."""
+        if isinstance(record, NarrationRecord):
+            record = record.as_decision()  # followed as the scene's one way on
         if isinstance(record, DecisionRecord):
             return self._decision(record)
         if isinstance(record, RewindRecord):
@@ -236,6 +241,14 @@ class Walker:
             return self._lost(rec, before, rewound_from)
         decision = after.last
         assert decision is not None
+        if rec.shown and decision.shown and decision.shown != rec.shown:
+            self.diverge(
+                rec.line,
+                rec.step,
+                "order",
+                f"{where}: the choices are now shown as {', '.join(decision.shown)}, "
+                f"in the log as {', '.join(rec.shown)}",
+            )
         if decision.style != rec.style:
             self.diverge(
                 rec.line,
@@ -283,51 +296,6 @@ class Walker:
         diff = meter_difference(rec.meters, engine.meters_by_name(self.scenario, state.meters))
         if diff:
             self.diverge(rec.line, rec.step, "meters", f"final meters: {diff}")
-
-
-@attrs.frozen
-class Shown:
-    """A choice as a replay shows it at a recorded step."""
-
-    id: str
-    text: str
-    style: str
-    chosen: bool
-    available: bool = True
-    reason: str | None = None
-
-
-def offered(scenario: Scenario, step: Step) -> list[Shown]:
-    """The choices offered at ``step`` (as the engine offers them from the state before it),
-    the recorded one marked; a recorded choice the scenario no longer offers is added last."""
-    rec = step.record
-    shown = []
-    if step.before is not None and not step.before.over and step.before.scene == rec.scene:
-        for o in engine.choices(scenario, step.before):
-            c = o.choice
-            shown.append(Shown(c.id, c.text, c.style, c.id == rec.choice, o.available, o.reason))
-    if not any(s.chosen for s in shown):
-        scene = scenario.scenes.get(rec.scene)
-        choice = scene.choice(rec.choice) if scene is not None else None
-        text = choice.text if choice is not None else f"({rec.choice}: no longer in the scenario)"
-        shown.append(Shown(rec.choice, text, rec.style, True))
-    return shown
-
-
-def meter_changes(scenario: Scenario, before: dict[str, int], after: dict[str, int]) -> str:
-    """'Team trust 50 -> 45 (-5), Results 50' from recorded meters, labelled by the scenario."""
-    labels = {m.id: plain(m.label) for m in scenario.meters}
-    parts = []
-    for name, value in after.items():
-        was = before.get(name, value)
-        change = f" -> {value} ({value - was:+d})" if value != was else ""
-        parts.append(f"{labels.get(name, plain(name))} {was}{change}")
-    return ", ".join(parts)
-
-
-def meter_values(scenario: Scenario, values: dict[str, int]) -> str:
-    labels = {m.id: plain(m.label) for m in scenario.meters}
-    return ", ".join(f"{labels.get(n, plain(n))} {v}" for n, v in values.items())
 
 
 def open_log(path: Path | str) -> tuple[LogFile, Header, Iterator[Record]]:

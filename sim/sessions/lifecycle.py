@@ -22,6 +22,7 @@ from sim.log import (
     LogError,
     LogFile,
     LogInfo,
+    NarrationRecord,
     ReflectionRecord,
     RewindRecord,
     names_a_file,
@@ -85,7 +86,9 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
     notes = list(located.notes)
     ended: EndRecord | None = None
     for record in records:
-        if isinstance(record, DecisionRecord):
+        if isinstance(record, NarrationRecord):
+            _redo(path, session, record.as_decision(), notes)
+        elif isinstance(record, DecisionRecord):
             _redo(path, session, record, notes)
         elif isinstance(record, ReflectionRecord):
             session.reflections[record.step] = record.answer

@@ -6,6 +6,7 @@ One statement per log line, in order (docs/lrs.md has the full table):
 - a decision: ``answered`` the scene, a ``cmi.interaction`` of type ``choice`` listing the
   choices shown; ``result.response`` is the choice id, ``result.duration`` the time taken
   (ISO 8601), extensions the style and the meters before and after;
+- a narration scene (format 1.1): ``experienced`` the scene, with the time spent reading;
 - a reflection: ``commented`` (the answer in ``result.response``); a rewind: leadsim's
   ``rewound``; a resume line: ``resumed``;
 - an end line: ``completed`` (``result.score`` by :data:`sim.xapi.vocab.SCORE`; extensions:
@@ -41,6 +42,7 @@ from sim.log import (
     EndRecord,
     Header,
     LogError,
+    NarrationRecord,
     Record,
     ReflectionRecord,
     ResumeRecord,
@@ -48,7 +50,8 @@ from sim.log import (
     replay,
 )
 from sim.log.format import TYPES
-from sim.model import Scenario
+from sim.model import Scenario, sketch
+from sim.prose import say
 from sim.traits import trait_lean
 from sim.xapi import vocab
 from sim.xapi.config import Options
@@ -192,19 +195,13 @@ class Builder:
             "interactionType": "choice",
         }
         sc = self.scenario
-        scene = sc.scenes.get(rec.scene) if sc is not None else None
-        if scene is not None:
-            definition["description"] = {vocab.LANGUAGE: scene.text}
+        self.describe(definition, rec.scene, step)
         if sc is not None and step is not None:
             definition["choices"] = [
                 {"id": s.id, "description": {vocab.LANGUAGE: s.text}}
-                for s in replay.offered(sc, step)
+                for s in replay.offered(sc, step, self.header.trainee)
             ]
-        obj = {
-            "objectType": "Activity",
-            "id": f"{self.activity}/scenes/{segment(rec.scene)}",
-            "definition": definition,
-        }
+        obj = self.scene(rec.scene, definition)
         result = {
             "response": rec.choice,
             "duration": duration(rec.elapsed),
@@ -215,6 +212,37 @@ class Builder:
             },
         }
         return self.statement("answered", rec.line, obj, result, rec)
+
+    def describe(self, definition: dict[str, Any], scene_id: str, step: Any) -> None:
+        """The scene's text as the trainee read it (where the log can be followed)."""
+        sc = self.scenario
+        scene = sc.scenes.get(scene_id) if sc is not None else None
+        if sc is None or scene is None:
+            return
+        before = step.before if step is not None else None
+        definition["description"] = {
+            vocab.LANGUAGE: say(sc, before, scene.text, self.header.trainee)
+            if before is not None
+            else sketch(scene.text)
+        }
+
+    def scene(self, scene_id: str, definition: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "objectType": "Activity",
+            "id": f"{self.activity}/scenes/{segment(scene_id)}",
+            "definition": definition,
+        }
+
+    def experienced(self, rec: NarrationRecord, step: replay.Step | None) -> Statement:
+        """A narration scene (format 1.1): read, then left by its one way on."""
+        self.clock += timedelta(seconds=max(0.0, rec.elapsed))
+        self.run[rec.step] = (None, rec.elapsed)
+        definition: dict[str, Any] = {"type": vocab.SCENE, "name": {vocab.LANGUAGE: rec.scene}}
+        self.describe(definition, rec.scene, step)
+        result = {"duration": duration(rec.elapsed), "extensions": {vocab.METERS: rec.meters}}
+        return self.statement(
+            "experienced", rec.line, self.scene(rec.scene, definition), result, rec
+        )
 
     def rewound(self, rec: RewindRecord) -> Statement:
         for step in [s for s in self.run if s > rec.to_step]:
@@ -288,6 +316,8 @@ def convert(path: Path, options: Options, dirs: Iterable[Path] = ()) -> Converte
             step = walker.feed(record) if walker is not None else None
             if isinstance(record, DecisionRecord):
                 out.append(builder.answered(record, step))
+            elif isinstance(record, NarrationRecord):
+                out.append(builder.experienced(record, step))
             elif isinstance(record, ReflectionRecord):
                 out.append(builder.commented(record))
             elif isinstance(record, RewindRecord):

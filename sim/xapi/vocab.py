@@ -17,6 +17,7 @@ NS: Final = "https://leadsim.invalid/xapi/"
 VERBS: Final = {
     "initialized": ADL + "initialized",
     "answered": ADL + "answered",
+    "experienced": ADL + "experienced",
     "commented": ADL + "commented",
     "resumed": ADL + "resumed",
     "completed": ADL + "completed",
@@ -28,6 +29,8 @@ VERBS: Final = {
 
 COURSE: Final = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION: Final = "http://adlnet.gov/expapi/activities/cmi.interaction"
+SCENE: Final = "http://adlnet.gov/expapi/activities/interaction"
+"""A narration scene: read, with no choice to make."""
 
 
 def ext(name: str) -> str:
