@@ -4,11 +4,11 @@ models; wrong credentials are refused."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import attrs
 import pytest
 
 from sim.log import Header, LogFile
@@ -17,7 +17,7 @@ from sim.xapi.readback import read_sessions
 from sim.xapi.statements import convert
 from tests.helpers import leadsim
 from tests.lrs.harness import Ralph, start_ralph, validate_with_ralph
-from tests.lrs.sessions import graded, play
+from tests.lrs.sessions import SMALL, graded, play
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_round_trip_sync_then_read_back_by_registration(ralph: Ralph, tmp_path: 
         assert sorted(s["id"] for s in stored) == sorted(s["id"] for s in sent)  # once each
         (back,) = read_sessions(connection, registration=header.session)
         assert back.problem is None
-        assert back.header == attrs.evolve(header, path="")
+        assert back.header == header
         assert list(back.records) == records[1:]
     verdicts = {
         s["verb"]["display"]["en-US"] for log in logs for s in convert(log, Options()).statements
@@ -94,3 +94,34 @@ def test_ralph_refuses_wrong_credentials(ralph: Ralph, tmp_path: Path) -> None:
     result = leadsim("sync", str(log), env={**ralph.env(), "LEADSIM_LRS_PASSWORD": "nope-nope"})
     assert result.returncode == 4 and "refused the credentials (401)" in result.stderr
     assert "nope-nope" not in result.stderr
+
+
+def test_the_report_from_the_lrs_is_the_report_from_the_log_files(
+    ralph: Ralph, tmp_path: Path
+) -> None:
+    """A cohort synced to Ralph, then reported from the LRS alone (a trainer's machine with no
+    logs): the same report as from the files."""
+    scenario = tmp_path / "cohort.yaml"
+    scenario.write_text(SMALL.read_text().replace("small-office", "cohort-office"))
+    cohort = tmp_path / "cohort"
+    logs = [
+        play(cohort, scenario, seed=i, pick=i % 2, trainee=f"T{i % 3}", reflect="why")
+        for i in range(5)
+    ] + [play(cohort, scenario, rewind_to=1)]
+    assert leadsim("sync", *map(str, logs), env=ralph.env()).returncode == 0
+    trainer = {"LEADSIM_HOME": str(tmp_path / "trainer"), **ralph.env()}
+    only = ("--scenario", "cohort-office", "--index", ":memory:")
+    for output in ((), ("--format", "json")):
+        from_files = leadsim("report", str(cohort), *only, *output)
+        from_lrs = leadsim("report", "--lrs", ralph.url, *only, *output, env=trainer)
+        assert from_lrs.returncode == 0, from_lrs.stderr
+        if not output:
+            assert from_lrs.stdout == from_files.stdout
+            assert "6 sessions by 4 trainees" in from_lrs.stdout
+        else:  # the rows name their source: the file, or the LRS and registration
+            rows_files, rows_lrs = json.loads(from_files.stdout), json.loads(from_lrs.stdout)
+            assert [r.pop("log") for r in rows_lrs] == [
+                f"{ralph.url} registration {r['session']}" for r in rows_lrs
+            ]
+            assert [r.pop("log") for r in rows_files] == [str(p) for p in logs]
+            assert rows_lrs == rows_files

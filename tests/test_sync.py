@@ -259,3 +259,13 @@ def test_the_progress_bar_draws_on_a_terminal_only() -> None:
     assert "[###############...............] 50/100 statements" in tty.getvalue()
     assert tty.getvalue().endswith("100/100 statements\n")
     assert pipe.getvalue() == ""
+
+
+def test_report_from_an_lrs_that_refuses_says_so(tmp_path: Path) -> None:
+    configure(retries=1)
+    with StubLRS() as stub:
+        result = leadsim("report", "--lrs", stub.url, env=env(stub, password="wrong-secret"))
+        assert result.returncode == 1 and "refused the credentials (401)" in result.stderr
+        assert "wrong-secret" not in result.stderr and "Traceback" not in result.stderr
+        empty = leadsim("report", "--lrs", stub.url, env=env(stub))
+        assert empty.returncode == 1 and "No session logs in" in empty.stderr

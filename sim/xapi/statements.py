@@ -18,8 +18,8 @@ pass rule): the timestamp of each is the header's start plus the recorded ``elap
 its id is a UUIDv5 of the session's UUID and the line and verb it comes from. Converting a log
 twice gives the same statements, so sending twice stores once, and statements of lines added
 later (a resumed session) never change those of earlier lines. Every statement made from a
-line carries that line verbatim (:data:`sim.xapi.vocab.RECORD`, the header without its local
-file path) so :mod:`sim.xapi.readback` can rebuild the log from an LRS.
+line carries that line verbatim (:data:`sim.xapi.vocab.RECORD`) so :mod:`sim.xapi.readback`
+can rebuild the log from an LRS.
 """
 
 from __future__ import annotations
@@ -78,10 +78,8 @@ def record_dict(record: Record) -> dict[str, Any]:
     for field in attrs.fields(type(record))[1:]:
         value = getattr(record, field.name)
         data[field.name] = list(value) if isinstance(value, tuple) else value
-    if isinstance(record, Header):
-        data["path"] = ""  # a path on the trainee's machine means nothing to the LRS
-        if not record.watch:
-            del data["watch"]
+    if isinstance(record, Header) and not record.watch:
+        del data["watch"]  # written only when set, as the log writes it
     return data
 
 

@@ -44,8 +44,8 @@ APP: Final = ext("app-version")
 MODE: Final = ext("mode")
 SCENARIO_VERSION: Final = ext("scenario-version")
 RECORD: Final = ext("log-record")
-"""The log line a statement was made from, verbatim (the header without its local path):
-what :mod:`sim.xapi.readback` rebuilds a session from."""
+"""The log line a statement was made from, verbatim: what :mod:`sim.xapi.readback` rebuilds a
+session from."""
 LINE: Final = ext("log-line")
 STYLE: Final = ext("style")
 BEFORE: Final = ext("meters-before")

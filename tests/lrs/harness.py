@@ -188,6 +188,8 @@ class StubLRS:
 
             def do_GET(self) -> None:
                 query = httpx.URL(self.path).params
+                if self.headers.get("Authorization") != stub.auth:
+                    return self._answer(401, {"detail": "Invalid authentication credentials"})
                 with stub.lock:
                     stub.gets.append(self.path)
                     if "statementId" in query:
