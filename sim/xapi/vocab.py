@@ -1,6 +1,7 @@
 """The xAPI words leadsim uses: verbs, activity types, extension keys, and the score rule.
 
-Verbs are ADL's (the ones cmi5 uses) except ``rewound``, which no vocabulary has. Extension
+Verbs are ADL's (the ones cmi5 uses) except ``rewound``, which no vocabulary has (and
+cmi5's ``abandoned``, for an assessment given up, once the log records one). Extension
 keys are leadsim's own IRIs under :data:`NS`, fixed whatever activity base a company
 configures, so statements from any machine read back the same way. ``.invalid`` is a
 reserved domain: the IRIs are names, never fetched.
@@ -25,7 +26,15 @@ VERBS: Final = {
     "failed": ADL + "failed",
     "terminated": ADL + "terminated",
     "rewound": NS + "verbs/rewound",
+    "abandoned": "https://w3id.org/xapi/adl/verbs/abandoned",
 }
+
+
+def verb(name: str) -> str:
+    """The IRI of a verb; a log record type this table does not know yet gets leadsim's own
+    (``NS/verbs/TYPE``), so every line of a log is sent and read-back never has a gap."""
+    return VERBS.get(name, NS + "verbs/" + name)
+
 
 COURSE: Final = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION: Final = "http://adlnet.gov/expapi/activities/cmi.interaction"
