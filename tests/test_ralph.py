@@ -81,7 +81,9 @@ def test_resending_stored_statements_stores_them_once(ralph: Ralph, tmp_path: Pa
 
 def test_every_statement_passes_ralphs_xapi_models(tmp_path: Path) -> None:
     logs = sessions(tmp_path / "logs", tmp_path)
+    logs.append(play(tmp_path / "logs", SMALL.parent / "format11.yaml"))  # narration, prose
     statements = [s for log in logs for s in convert(log, Options()).statements]
+    assert "experienced" in {s["verb"]["display"]["en-US"] for s in statements}
     mine = Options(activity_base="https://learn.example.com/leadsim/", mbox_domain="example.com")
     statements += convert(logs[0], mine).statements
     assert validate_with_ralph(statements) == ""
