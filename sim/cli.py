@@ -14,6 +14,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 from sim.format.diagnostics import ScenarioError
@@ -32,6 +33,7 @@ COMMANDS = {
     "resume": "sim.commands.resume",
     "replay": "sim.commands.replay",
     "sessions": "sim.commands.sessions",
+    "serve": "sim.commands.serve",
 }
 
 
@@ -53,7 +55,9 @@ def _wanted(argv: Sequence[str]) -> list[str]:
     it names none (help, a typo), so argparse can list them."""
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is None:
-        return [] if not argv else list(COMMANDS.values())
+        # `leadsim --name=Ana --log=DIR` (the library, as `serve` starts it) needs none.
+        library_only = all(a.startswith("--") and "=" in a for a in argv)
+        return [] if library_only else list(COMMANDS.values())
     return [COMMANDS[first]] if first in COMMANDS else list(COMMANDS.values())
 
 
@@ -64,6 +68,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "Run without a command to open the simulator.",
     )
     parser.add_argument("--version", action=_Version)
+    # For the library (no command): `leadsim serve` starts it this way for each trainee.
+    parser.add_argument("--name", help="the trainee's name, kept in the session logs")
+    parser.add_argument("--log", type=Path, metavar="DIR", help="folder for session logs")
+    parser.add_argument("--dir", type=Path, action="append", default=[], help="scenario folder")
+    parser.add_argument("--assessment", action="store_true", help="no rewinding; recorded")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     names = list(COMMANDS.values()) if argv is None else _wanted(argv)
     modules: list[ModuleType] = [importlib.import_module(name) for name in names]

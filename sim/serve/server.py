@@ -1,0 +1,361 @@
+"""The `leadsim serve` web server: pages, one session process per visitor, limits.
+
+Each websocket runs ``python -m sim play SCENARIO --name NAME --log SESSIONS`` (or the library,
+``python -m sim --name NAME --log SESSIONS``) through textual-serve's process driver, started
+with an argument list (no shell ever sees a name). A visitor has at most one live session;
+the server at most ``max_sessions``. A session without a keypress for ``idle`` seconds is
+ended: the simulator quits, its log (flushed after every decision) stays, and the page offers
+to continue, which starts the simulator again under the same name, where it offers to resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import attrs
+import textual_serve
+from aiohttp import WSMsgType, web
+from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
+
+from sim.serve import pages
+from sim.serve.access import TOKEN_COOKIE, Access
+from sim.serve.visitors import NameTaken, Visitors, clean_name
+
+log = logging.getLogger("leadsim.serve")
+
+VISITOR_COOKIE = "leadsim_visitor"
+KEY_FILE_ENV = "LEADSIM_SIGNING_KEY_FILE"
+TEXTUAL_STATIC = Path(textual_serve.__file__).parent / "static"
+
+
+@attrs.frozen
+class Settings:
+    """What `leadsim serve` was asked for."""
+
+    data: Path
+    """The server's data folder: ``sessions/`` (the logs) and ``serve/`` (key, visitors)."""
+    scenario: str | None = None
+    dirs: tuple[Path, ...] = ()
+    token: str | None = None
+    max_sessions: int | None = None
+    idle: float = 20 * 60
+    assessment: bool = False
+    title: str = "leadsim"
+    python: str = sys.executable
+
+    @property
+    def sessions(self) -> Path:
+        return self.data / "sessions"
+
+    @property
+    def key_file(self) -> Path:
+        return self.data / "serve" / "signing.key"
+
+
+class SessionProcess(AppService):
+    """textual-serve's driver for one simulator process, started from an argument list."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], **kwargs: object) -> None:
+        super().__init__(" ".join(argv), **kwargs)  # type: ignore[arg-type]
+        self.argv = argv
+        self.extra_env = env
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+        environment = self._build_environment(width=width, height=height)
+        environment.update(self.extra_env)
+        self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=environment,
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    async def stop(self) -> None:
+        """Ask the simulator to quit (it keeps its log), and make sure it has gone."""
+        await super().stop()
+        process = self._process
+        if process is not None and process.returncode is None:
+            try:
+                await asyncio.wait_for(process.wait(), 5)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+
+@attrs.define
+class Live:
+    """A visitor's running session."""
+
+    name: str
+    websocket: web.WebSocketResponse
+    process: SessionProcess | None = None
+    last_input: float = attrs.Factory(time.monotonic)
+
+
+class Server:
+    """The aiohttp application of `leadsim serve`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.access = Access(settings.token)
+        self.visitors = Visitors(settings.data / "serve" / "visitors.json", settings.sessions)
+        self.live: dict[str, Live] = {}
+        """Running sessions by visitor key."""
+        self.closed: dict[str, str] = {}
+        """Why each visitor's last session closed: idle, ended, elsewhere, full."""
+        self.downloads = DownloadManager()
+
+    # --- the application -----------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._guard])
+        app.add_routes(
+            [
+                web.get("/", self.index),
+                web.post("/join", self.join),
+                web.get("/play", self.play),
+                web.get("/ws", self.websocket),
+                web.get("/status", self.status),
+                web.get("/v/{key}", self.personal),
+                web.static("/static/leadsim", pages.STATIC),
+                web.get("/static/textual/{file}", self.textual_static),
+            ]
+        )
+        app.on_shutdown.append(self._close_all)
+        return app
+
+    @web.middleware
+    async def _guard(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if not self.access.allows(request):
+            return pages.forbidden()
+        response = await handler(request)
+        token = request.query.get("token")
+        if token and self.settings.token and request.cookies.get(TOKEN_COOKIE) != token:
+            response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict", path="/")
+        return response
+
+    async def textual_static(self, request: web.Request) -> web.StreamResponse:
+        """textual-serve's terminal script and stylesheet, from the installed package."""
+        files = {"textual.js": "js/textual.js", "xterm.css": "css/xterm.css"}
+        name = request.match_info["file"]
+        if name not in files:
+            raise web.HTTPNotFound()
+        return web.FileResponse(TEXTUAL_STATIC / files[name])
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def _key(self, request: web.Request) -> str | None:
+        key = request.cookies.get(VISITOR_COOKIE)
+        return key if key and self.visitors.name_of(key) else None
+
+    def _personal_link(self, request: web.Request, key: str) -> str:
+        link = f"{request.scheme}://{request.host}/v/{key}"
+        return link + (f"?token={self.settings.token}" if self.settings.token else "")
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        """The join page; a link may carry the name (``/?name=Ana``) and join at once."""
+        key = self._key(request)
+        wanted = request.query.get("name")
+        if wanted is not None:
+            return self._claim(request, wanted, key)
+        return self._join_page(request, key, None)
+
+    def _join_page(self, request: web.Request, key: str | None, error: str | None) -> web.Response:
+        current = self.visitors.name_of(key)
+        link = self._personal_link(request, key) if key else None
+        status = 400 if error else 200
+        response = pages.join(self.settings.title, current, error, link)
+        response.set_status(status)
+        return response
+
+    async def join(self, request: web.Request) -> web.StreamResponse:
+        if not self.access.same_origin(request):
+            return pages.forbidden()
+        form = await request.post()
+        raw = form.get("name")
+        return self._claim(request, raw if isinstance(raw, str) else "", self._key(request))
+
+    def _claim(self, request: web.Request, raw: str, key: str | None) -> web.StreamResponse:
+        name = clean_name(raw)
+        if name is None:
+            error = "Please give a name of 1 to 40 letters, digits, spaces, dots, dashes or apostrophes."
+            return self._join_page(request, key, error)
+        try:
+            key = self.visitors.claim(name, key)
+        except NameTaken:
+            error = f"Someone here already uses the name {name}: add an initial or a surname."
+            return self._join_page(request, key, error)
+        except OSError as e:
+            log.error("%s", e)
+            return pages.message("Server problem", "The server cannot save names.", 500)
+        response = web.HTTPSeeOther("play")
+        response.set_cookie(VISITOR_COOKIE, key, httponly=True, samesite="Lax", path="/", max_age=90 * 86400)
+        return response
+
+    async def personal(self, request: web.Request) -> web.StreamResponse:
+        """A visitor's personal link: the same name (and resume offers) on another device."""
+        key = request.match_info["key"]
+        if self.visitors.name_of(key) is None:
+            return pages.message("Unknown link", "This personal link is not known here.", 404, ("./", "Join"))
+        response = web.HTTPSeeOther("../")
+        response.set_cookie(VISITOR_COOKIE, key, httponly=True, samesite="Lax", path="/", max_age=90 * 86400)
+        return response
+
+    def _refusal(self, key: str) -> str | None:
+        if key in self.live:
+            return "elsewhere"
+        limit = self.settings.max_sessions
+        if limit is not None and len(self.live) >= limit:
+            return "full"
+        return None
+
+    async def play(self, request: web.Request) -> web.StreamResponse:
+        key = self._key(request)
+        if key is None:
+            raise web.HTTPSeeOther("./")
+        refusal = self._refusal(key)
+        if refusal == "full":
+            return pages.full(self.settings.max_sessions or 0)
+        if refusal == "elsewhere":
+            return pages.message(
+                "Already open",
+                "Your session is open in another tab or window; close it there first.",
+                409,
+                ("play", "Try again"),
+            )
+        font = request.query.get("fontsize", "16")
+        size = int(font) if font.isdigit() and 8 <= int(font) <= 40 else 16
+        name = self.visitors.name_of(key) or ""
+        return pages.play(self.settings.title, name, max(1, round(self.settings.idle / 60)), size)
+
+    async def status(self, request: web.Request) -> web.StreamResponse:
+        key = self._key(request)
+        reason = self.closed.get(key, "ended") if key else "ended"
+        return web.json_response({"reason": reason}, headers={"Cache-Control": "no-store"})
+
+    # --- sessions ------------------------------------------------------------------------
+
+    def command(self, name: str) -> list[str]:
+        """The simulator command line for trainee ``name``."""
+        s = self.settings
+        argv = [s.python, "-m", "sim"]
+        if s.scenario is not None:
+            argv += ["play", s.scenario]
+        argv += [f"--name={name}", f"--log={s.sessions}"]
+        for folder in s.dirs:
+            argv.append(f"--dir={folder}")
+        if s.assessment:
+            argv.append("--assessment")
+        return argv
+
+    def environment(self) -> dict[str, str]:
+        return {"LEADSIM_HOME": str(self.settings.data), KEY_FILE_ENV: str(self.settings.key_file)}
+
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        key = self._key(request)
+        if key is None or not self.access.same_origin(request):
+            return pages.forbidden()
+        websocket = web.WebSocketResponse(heartbeat=15)
+        await websocket.prepare(request)
+        refusal = self._refusal(key)
+        if refusal is not None:
+            self.closed[key] = refusal
+            await websocket.close()
+            return websocket
+        name = self.visitors.name_of(key) or ""
+        live = self.live[key] = Live(name, websocket)
+        self.closed.pop(key, None)
+        width = _int(request.query.get("width"), 80, 20, 400)
+        height = _int(request.query.get("height"), 24, 5, 200)
+        watchdog = asyncio.create_task(self._watch_idle(key, live))
+        try:
+            live.process = SessionProcess(
+                self.command(name),
+                self.environment(),
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.downloads,
+            )
+            await live.process.start(width, height)
+            await self._relay(websocket, live)
+        except (asyncio.CancelledError, ConnectionResetError):
+            pass
+        except Exception:
+            log.exception("session of %r failed", name)
+        finally:
+            watchdog.cancel()
+            if live.process is not None:
+                with contextlib.suppress(Exception):
+                    await live.process.stop()
+            self.live.pop(key, None)
+            self.closed.setdefault(key, "ended")
+            await websocket.close()
+        return websocket
+
+    async def _relay(self, websocket: web.WebSocketResponse, live: Live) -> None:
+        """Messages from the browser to the simulator; a keypress counts as activity."""
+        process = live.process
+        assert process is not None
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = message.json()
+                kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+            except (ValueError, TypeError, IndexError, KeyError):
+                continue  # not ours to crash on: a hand-made client
+            if kind == "stdin" and isinstance(data, str):
+                live.last_input = time.monotonic()
+                await process.send_bytes(data.encode("utf-8"))
+            elif kind == "resize" and isinstance(data, dict):
+                width = _int(str(data.get("width")), 80, 20, 400)
+                height = _int(str(data.get("height")), 24, 5, 200)
+                await process.set_terminal_size(width, height)
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await process.blur()
+            elif kind == "focus":
+                await process.focus()
+
+    async def _watch_idle(self, key: str, live: Live) -> None:
+        idle = self.settings.idle
+        while True:
+            left = live.last_input + idle - time.monotonic()
+            if left <= 0:
+                log.info("%r idle for %.0f s: session closed, log kept", live.name, idle)
+                self.closed[key] = "idle"
+                await live.websocket.close()
+                return
+            await asyncio.sleep(min(left, 30.0) + 0.05)
+
+    async def _close_all(self, app: web.Application) -> None:
+        for live in list(self.live.values()):
+            await live.websocket.close()
+
+
+def _int(text: str | None, default: int, low: int, high: int) -> int:
+    try:
+        value = int(text or "")
+    except ValueError:
+        return default
+    return min(max(value, low), high)
