@@ -66,7 +66,8 @@ def forbidden() -> web.Response:
 def full(limit: int) -> web.Response:
     return message(
         "The workshop is full",
-        f"All {limit} places are taken right now. Please try again in a few minutes; "
+        f"{'The one place is' if limit == 1 else f'All {limit} places are'} taken right now. "
+        "Please try again in a few minutes; "
         "your work so far is saved.",
         503,
         ("play", "Try again"),
@@ -99,13 +100,22 @@ def join(title: str, current: str | None, error: str | None, personal_link: str 
     return page(title, "\n".join(parts))
 
 
-def play(title: str, name: str, idle_minutes: int, font_size: int) -> web.Response:
+def duration(seconds: float) -> str:
+    """'20 minutes', '1 minute', '45 seconds'."""
+    if seconds < 90:
+        n, unit = round(seconds), "second"
+    else:
+        n, unit = round(seconds / 60), "minute"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def play(title: str, name: str, idle: float, font_size: int) -> web.Response:
     """The terminal page: textual-serve's script draws the simulator in it."""
     text = _fill(
         "play.html",
         title=html.escape(title),
         name=html.escape(name),
-        idle_minutes=str(idle_minutes),
+        idle=html.escape(duration(idle)),
         font_size=str(font_size),
     )
     return _response(text, 200)

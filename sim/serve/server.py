@@ -244,7 +244,7 @@ class Server:
         font = request.query.get("fontsize", "16")
         size = int(font) if font.isdigit() and 8 <= int(font) <= 40 else 16
         name = self.visitors.name_of(key) or ""
-        return pages.play(self.settings.title, name, max(1, round(self.settings.idle / 60)), size)
+        return pages.play(self.settings.title, name, self.settings.idle, size)
 
     async def status(self, request: web.Request) -> web.StreamResponse:
         key = self._key(request)

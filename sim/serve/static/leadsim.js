@@ -9,6 +9,12 @@ document.addEventListener("DOMContentLoaded", () => {
   terminal.dataset.sessionWebsocketUrl = url.href;
   const body = document.body;
   const seen = new MutationObserver(async () => {
+    if (body.classList.contains("-first-byte") && !body.dataset.focused) {
+      // Keys go to the simulator at once, without a click into the terminal first.
+      body.dataset.focused = "1";
+      const input = document.querySelector(".xterm-helper-textarea");
+      if (input) input.focus();
+    }
     if (!body.classList.contains("-closed") || body.dataset.told) return;
     body.dataset.told = "1";
     const message = document.getElementById("closed-message");
@@ -16,8 +22,8 @@ document.addEventListener("DOMContentLoaded", () => {
     try {
       const status = await (await fetch("status", { cache: "no-store" })).json();
       if (status.reason === "idle") {
-        message.textContent = "Your session was closed after " + body.dataset.idleMinutes +
-          " minutes without a keypress. Everything you did is saved: continue to resume it.";
+        message.textContent = "Your session was closed after " + body.dataset.idle +
+          " without a keypress. Everything you did is saved: continue to resume it.";
         again.textContent = "Resume";
       } else if (status.reason === "elsewhere") {
         message.textContent = "Your session is open in another tab or window.";
