@@ -20,8 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "scenario", metavar="SCENARIO", nargs="?", help="serve one scenario (default: the library)"
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0: any free one)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port (default: %(default)s; 0: any free one)"
+    )
     parser.add_argument("--dir", type=Path, action="append", default=[], help="scenario folder")
     parser.add_argument(
         "--data",
@@ -41,7 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MINUTES",
         help="end a session after this long without a keypress; its log is kept (default: 20)",
     )
-    parser.add_argument("--assessment", action="store_true", help="assessment sessions (no rewinding)")
+    parser.add_argument(
+        "--assessment", action="store_true", help="assessment sessions (no rewinding)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,7 +87,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(_serve(server, args.host, args.port))
     except OSError as e:
-        print(f"leadsim serve: error: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
+        print(
+            f"leadsim serve: error: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr
+        )
         return 1
 
 

@@ -47,11 +47,15 @@ def page(title: str, body_html: str, status: int = 200) -> web.Response:
     return _response(_fill("page.html", title=html.escape(title), body=body_html), status)
 
 
-def message(title: str, text: str, status: int, link: tuple[str, str] | None = None) -> web.Response:
+def message(
+    title: str, text: str, status: int, link: tuple[str, str] | None = None
+) -> web.Response:
     """A page saying one thing, with an optional (href, label) link."""
     body = f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(text)}</p>"
     if link is not None:
-        body += f'\n<p><a class="button" href="{html.escape(link[0])}">{html.escape(link[1])}</a></p>'
+        body += (
+            f'\n<p><a class="button" href="{html.escape(link[0])}">{html.escape(link[1])}</a></p>'
+        )
     return page(title, body, status)
 
 
@@ -74,7 +78,9 @@ def full(limit: int) -> web.Response:
     )
 
 
-def join(title: str, current: str | None, error: str | None, personal_link: str | None) -> web.Response:
+def join(
+    title: str, current: str | None, error: str | None, personal_link: str | None
+) -> web.Response:
     """The join page: the trainee's name, or carrying on under the one already chosen."""
     parts = [f"<h1>{html.escape(title)}</h1>"]
     if error:
@@ -87,7 +93,7 @@ def join(title: str, current: str | None, error: str | None, personal_link: str 
         if personal_link:
             parts.append(
                 '<p class="small">To continue on another device, open this link there: '
-                f"<span id=\"personal-link\">{html.escape(personal_link)}</span></p>"
+                f'<span id="personal-link">{html.escape(personal_link)}</span></p>'
             )
     parts.append(
         '<form method="post" action="join">'

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -68,7 +67,9 @@ class SessionProcess(AppService):
         self.argv = argv
         self.extra_env = env
 
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+    async def _open_app_process(
+        self, width: int = 80, height: int = 24
+    ) -> asyncio.subprocess.Process:
         environment = self._build_environment(width=width, height=height)
         environment.update(self.extra_env)
         self._process = process = await asyncio.create_subprocess_exec(
@@ -196,7 +197,10 @@ class Server:
     def _claim(self, request: web.Request, raw: str, key: str | None) -> web.StreamResponse:
         name = clean_name(raw)
         if name is None:
-            error = "Please give a name of 1 to 40 letters, digits, spaces, dots, dashes or apostrophes."
+            error = (
+                "Please give a name of 1 to 40 letters, digits, spaces, dots, dashes or "
+                "apostrophes."
+            )
             return self._join_page(request, key, error)
         try:
             key = self.visitors.claim(name, key)
@@ -206,18 +210,16 @@ class Server:
         except OSError as e:
             log.error("%s", e)
             return pages.message("Server problem", "The server cannot save names.", 500)
-        response = web.HTTPSeeOther("play")
-        response.set_cookie(VISITOR_COOKIE, key, httponly=True, samesite="Lax", path="/", max_age=90 * 86400)
-        return response
+        return _remember(web.HTTPSeeOther("play"), key)
 
     async def personal(self, request: web.Request) -> web.StreamResponse:
         """A visitor's personal link: the same name (and resume offers) on another device."""
         key = request.match_info["key"]
         if self.visitors.name_of(key) is None:
-            return pages.message("Unknown link", "This personal link is not known here.", 404, ("./", "Join"))
-        response = web.HTTPSeeOther("../")
-        response.set_cookie(VISITOR_COOKIE, key, httponly=True, samesite="Lax", path="/", max_age=90 * 86400)
-        return response
+            return pages.message(
+                "Unknown link", "This personal link is not known here.", 404, ("./", "Join")
+            )
+        return _remember(web.HTTPSeeOther("../"), key)
 
     def _refusal(self, key: str) -> str | None:
         if key in self.live:
@@ -351,6 +353,14 @@ class Server:
     async def _close_all(self, app: web.Application) -> None:
         for live in list(self.live.values()):
             await live.websocket.close()
+
+
+def _remember(response: web.HTTPSeeOther, key: str) -> web.HTTPSeeOther:
+    """The visitor's key in a cookie scripts cannot read, kept for a season of workshops."""
+    response.set_cookie(
+        VISITOR_COOKIE, key, httponly=True, samesite="Lax", path="/", max_age=90 * 86400
+    )
+    return response
 
 
 def _int(text: str | None, default: int, low: int, high: int) -> int:
