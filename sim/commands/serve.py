@@ -84,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as e:
         print(f"leadsim serve: error: {e}", file=sys.stderr)
         return 1
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="leadsim serve: %(message)s")
     try:
         return asyncio.run(_serve(server, args.host, args.port))
     except OSError as e:

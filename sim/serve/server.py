@@ -94,6 +94,11 @@ class SessionProcess(AppService):
                 process.kill()
                 await process.wait()
 
+    async def exited(self) -> None:
+        """Returns when the simulator process has ended (quit, crashed or failed to start)."""
+        if self._process is not None:
+            await self._process.wait()
+
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
@@ -298,7 +303,11 @@ class Server:
                 download_manager=self.downloads,
             )
             await live.process.start(width, height)
-            await self._relay(websocket, live)
+            ended = asyncio.create_task(self._close_after(live.process, websocket))
+            try:
+                await self._relay(websocket, live)
+            finally:
+                ended.cancel()
         except (asyncio.CancelledError, ConnectionResetError):
             pass
         except Exception:
@@ -338,6 +347,12 @@ class Server:
                 await process.blur()
             elif kind == "focus":
                 await process.focus()
+
+    async def _close_after(self, process: SessionProcess, websocket: web.WebSocketResponse) -> None:
+        """A simulator that ends by itself (or never starts) closes the page's connection,
+        so the page says so instead of waiting."""
+        await process.exited()
+        await websocket.close()
 
     async def _watch_idle(self, key: str, live: Live) -> None:
         idle = self.settings.idle
