@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import leadsim
 from tests.serve.browser import (
     CHROMIUM_ARGS,
     Outside,
@@ -92,6 +93,12 @@ def test_a_trainee_joins_and_plays_by_keyboard_and_mouse(
         made = wait_for_decisions(sessions, "Ana Lima", 3)
         wait_for_screen_change(page, third, "feedback-3")
 
+    # The server's log is an ordinary log: the trainer's commands read it unchanged.
+    listed = leadsim("sessions", str(sessions))
+    assert "Ana Lima" in listed.stdout and "check-in" in listed.stdout
+    (log,) = sessions.glob("*.jsonl")
+    verified = leadsim("replay", str(log), "--verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     header = records(sessions, "Ana Lima")[0]
     assert header["scenario"] == "check-in"
     assert [d["step"] for d in made] == [1, 2, 3]
@@ -190,3 +197,16 @@ def test_an_idle_session_ends_and_resumes_from_the_page(
     assert [d["step"] for d in made] == [1, 2]
     assert len(list(sessions.glob("*.jsonl"))) == 1
     assert len(decisions(sessions, "Ana")) == 2
+
+
+def test_the_library_is_served_under_the_visitors_name(
+    browser: Any, outside: Outside, tmp_path: Path
+) -> None:
+    with serving(tmp_path) as link:
+        page = visitor(browser, outside)
+        page.goto(link + "?name=Lena")  # the name carried by the link
+        page.wait_for_selector("body.-first-byte", timeout=20000)
+        library = wait_for_screen_change(page, b"", "library")
+        page.keyboard.press("Enter")  # start the highlighted scenario
+        wait_until(lambda: records(tmp_path / "sessions", "Lena"), what="Lena's log")
+        wait_for_screen_change(page, library, "library-started")
