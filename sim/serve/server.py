@@ -6,6 +6,8 @@ with an argument list (no shell ever sees a name). A visitor has at most one liv
 the server at most ``max_sessions``. A session without a keypress for ``idle`` seconds is
 ended: the simulator quits, its log (flushed after every decision) stays, and the page offers
 to continue, which starts the simulator again under the same name, where it offers to resume.
+A visitor's new connection (a reload, a second tab) takes over from their old one, whose page
+then says the session is open elsewhere.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from pathlib import Path
 
 import attrs
 import textual_serve
-from aiohttp import WSMsgType, web
-from textual_serve.app_service import AppService
+from aiohttp import web
 from textual_serve.download_manager import DownloadManager
 
 from sim.serve import pages
 from sim.serve.access import TOKEN_COOKIE, Access
+from sim.serve.process import ELSEWHERE, ENDED, FULL, IDLE, Live, SessionProcess, bounded, relay
 from sim.serve.visitors import NameTaken, Visitors, clean_name
 
 log = logging.getLogger("leadsim.serve")
@@ -59,61 +61,6 @@ class Settings:
         return self.data / "serve" / "signing.key"
 
 
-class SessionProcess(AppService):
-    """textual-serve's driver for one simulator process, started from an argument list."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], **kwargs: object) -> None:
-        super().__init__(" ".join(argv), **kwargs)  # type: ignore[arg-type]
-        self.argv = argv
-        self.extra_env = env
-
-    async def _open_app_process(
-        self, width: int = 80, height: int = 24
-    ) -> asyncio.subprocess.Process:
-        environment = self._build_environment(width=width, height=height)
-        environment.update(self.extra_env)
-        self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=environment,
-        )
-        assert process.stdin is not None
-        self._stdin = process.stdin
-        return process
-
-    async def stop(self) -> None:
-        """Ask the simulator to quit (it keeps its log), and make sure it has gone."""
-        await super().stop()
-        process = self._process
-        if process is not None and process.returncode is None:
-            try:
-                await asyncio.wait_for(process.wait(), 5)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-
-    async def exited(self) -> None:
-        """Returns when the simulator process has ended (quit, crashed or failed to start)."""
-        if self._process is not None:
-            await self._process.wait()
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
-
-@attrs.define
-class Live:
-    """A visitor's running session."""
-
-    name: str
-    websocket: web.WebSocketResponse
-    process: SessionProcess | None = None
-    last_input: float = attrs.Factory(time.monotonic)
-
-
 class Server:
     """The aiohttp application of `leadsim serve`."""
 
@@ -123,8 +70,6 @@ class Server:
         self.visitors = Visitors(settings.data / "serve" / "visitors.json", settings.sessions)
         self.live: dict[str, Live] = {}
         """Running sessions by visitor key."""
-        self.closed: dict[str, str] = {}
-        """Why each visitor's last session closed: idle, ended, elsewhere, full."""
         self.downloads = DownloadManager()
 
     # --- the application -----------------------------------------------------------------
@@ -137,7 +82,6 @@ class Server:
                 web.post("/join", self.join),
                 web.get("/play", self.play),
                 web.get("/ws", self.websocket),
-                web.get("/status", self.status),
                 web.get("/v/{key}", self.personal),
                 web.static("/static/leadsim", pages.STATIC),
                 web.get("/static/textual/{file}", self.textual_static),
@@ -226,37 +170,21 @@ class Server:
             )
         return _remember(web.HTTPSeeOther("../"), key)
 
-    def _refusal(self, key: str) -> str | None:
-        if key in self.live:
-            return "elsewhere"
+    def _full(self, key: str) -> bool:
+        """No place for the visitor with ``key`` (their own running session makes room)."""
         limit = self.settings.max_sessions
-        if limit is not None and len(self.live) >= limit:
-            return "full"
-        return None
+        others = len(self.live) - (key in self.live)
+        return limit is not None and others >= limit
 
     async def play(self, request: web.Request) -> web.StreamResponse:
         key = self._key(request)
         if key is None:
             raise web.HTTPSeeOther("./")
-        refusal = self._refusal(key)
-        if refusal == "full":
+        if self._full(key):
             return pages.full(self.settings.max_sessions or 0)
-        if refusal == "elsewhere":
-            return pages.message(
-                "Already open",
-                "Your session is open in another tab or window; close it there first.",
-                409,
-                ("play", "Try again"),
-            )
-        font = request.query.get("fontsize", "16")
-        size = int(font) if font.isdigit() and 8 <= int(font) <= 40 else 16
+        font = bounded(request.query.get("fontsize"), 16, 8, 40)
         name = self.visitors.name_of(key) or ""
-        return pages.play(self.settings.title, name, self.settings.idle, size)
-
-    async def status(self, request: web.Request) -> web.StreamResponse:
-        key = self._key(request)
-        reason = self.closed.get(key, "ended") if key else "ended"
-        return web.json_response({"reason": reason}, headers={"Cache-Control": "no-store"})
+        return pages.play(self.settings.title, name, self.settings.idle, font)
 
     # --- sessions ------------------------------------------------------------------------
 
@@ -282,17 +210,18 @@ class Server:
             return pages.forbidden()
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
-        refusal = self._refusal(key)
-        if refusal is not None:
-            self.closed[key] = refusal
-            await websocket.close()
+        old = self.live.get(key)
+        if old is not None:  # a reload or a second tab: the newest page has the session
+            await old.close(ELSEWHERE)
+            await old.done.wait()
+        if self._full(key):
+            await websocket.close(code=FULL, message=b"full")
             return websocket
         name = self.visitors.name_of(key) or ""
         live = self.live[key] = Live(name, websocket)
-        self.closed.pop(key, None)
-        width = _int(request.query.get("width"), 80, 20, 400)
-        height = _int(request.query.get("height"), 24, 5, 200)
-        watchdog = asyncio.create_task(self._watch_idle(key, live))
+        width = bounded(request.query.get("width"), 80, 20, 400)
+        height = bounded(request.query.get("height"), 24, 5, 200)
+        watchdog = asyncio.create_task(self._watch_idle(live))
         try:
             live.process = SessionProcess(
                 self.command(name),
@@ -303,9 +232,9 @@ class Server:
                 download_manager=self.downloads,
             )
             await live.process.start(width, height)
-            ended = asyncio.create_task(self._close_after(live.process, websocket))
+            ended = asyncio.create_task(self._close_after(live))
             try:
-                await self._relay(websocket, live)
+                await relay(live)
             finally:
                 ended.cancel()
         except (asyncio.CancelledError, ConnectionResetError):
@@ -317,57 +246,32 @@ class Server:
             if live.process is not None:
                 with contextlib.suppress(Exception):
                     await live.process.stop()
-            self.live.pop(key, None)
-            self.closed.setdefault(key, "ended")
+            if self.live.get(key) is live:
+                del self.live[key]
+            live.done.set()
             await websocket.close()
         return websocket
 
-    async def _relay(self, websocket: web.WebSocketResponse, live: Live) -> None:
-        """Messages from the browser to the simulator; a keypress counts as activity."""
-        process = live.process
-        assert process is not None
-        async for message in websocket:
-            if message.type != WSMsgType.TEXT:
-                continue
-            try:
-                envelope = message.json()
-                kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
-            except (ValueError, TypeError, IndexError, KeyError):
-                continue  # not ours to crash on: a hand-made client
-            if kind == "stdin" and isinstance(data, str):
-                live.last_input = time.monotonic()
-                await process.send_bytes(data.encode("utf-8"))
-            elif kind == "resize" and isinstance(data, dict):
-                width = _int(str(data.get("width")), 80, 20, 400)
-                height = _int(str(data.get("height")), 24, 5, 200)
-                await process.set_terminal_size(width, height)
-            elif kind == "ping":
-                await websocket.send_json(["pong", data])
-            elif kind == "blur":
-                await process.blur()
-            elif kind == "focus":
-                await process.focus()
-
-    async def _close_after(self, process: SessionProcess, websocket: web.WebSocketResponse) -> None:
+    async def _close_after(self, live: Live) -> None:
         """A simulator that ends by itself (or never starts) closes the page's connection,
         so the page says so instead of waiting."""
-        await process.exited()
-        await websocket.close()
+        assert live.process is not None
+        await live.process.exited()
+        await live.close(ENDED)
 
-    async def _watch_idle(self, key: str, live: Live) -> None:
+    async def _watch_idle(self, live: Live) -> None:
         idle = self.settings.idle
         while True:
             left = live.last_input + idle - time.monotonic()
             if left <= 0:
-                log.info("%r idle for %.0f s: session closed, log kept", live.name, idle)
-                self.closed[key] = "idle"
-                await live.websocket.close()
+                log.info("%s: no keypress for %.0f s, session closed, log kept", live.name, idle)
+                await live.close(IDLE)
                 return
             await asyncio.sleep(min(left, 30.0) + 0.05)
 
     async def _close_all(self, app: web.Application) -> None:
         for live in list(self.live.values()):
-            await live.websocket.close()
+            await live.close(ENDED)
 
 
 def _remember(response: web.HTTPSeeOther, key: str) -> web.HTTPSeeOther:
@@ -376,11 +280,3 @@ def _remember(response: web.HTTPSeeOther, key: str) -> web.HTTPSeeOther:
         VISITOR_COOKIE, key, httponly=True, samesite="Lax", path="/", max_age=90 * 86400
     )
     return response
-
-
-def _int(text: str | None, default: int, low: int, high: int) -> int:
-    try:
-        value = int(text or "")
-    except ValueError:
-        return default
-    return min(max(value, low), high)

@@ -51,39 +51,43 @@ class NameTaken(Exception):
 
 class Visitors:
     """Who holds which name; persisted in ``path``; ``sessions`` is the log folder whose
-    trainee names count as taken."""
+    trainee names count as taken. A visitor keeps every name they have used (their logs stay
+    theirs) and plays under the latest."""
 
     def __init__(self, path: Path, sessions: Path) -> None:
         self.path = path
         self.sessions = sessions
-        self._names: dict[str, str] = self._load()
+        self._holders: dict[str, str] = {}
+        """Case-folded name -> digest of the key of the visitor holding it."""
+        self._current: dict[str, str] = {}
+        """Digest of a visitor's key -> the name they play under now."""
+        self._load()
 
-    def _load(self) -> dict[str, str]:
+    def _load(self) -> None:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return {}
+            return
         except (OSError, ValueError) as e:
             raise OSError(f"{self.path}: cannot read the visitors table: {e}") from None
-        if not isinstance(data, dict):
-            raise OSError(f"{self.path}: the visitors table is not a JSON object")
-        return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+        if not isinstance(data, dict) or not all(
+            isinstance(data.get(k), dict) for k in ("holders", "current")
+        ):
+            raise OSError(f"{self.path}: not a visitors table; move it away to start afresh")
+        self._holders = {str(k): str(v) for k, v in data["holders"].items()}
+        self._current = {str(k): str(v) for k, v in data["current"].items()}
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self._names, f, ensure_ascii=False, indent=1)
+            json.dump({"holders": self._holders, "current": self._current}, f, ensure_ascii=False)
         os.replace(tmp, self.path)
 
     def name_of(self, key: str | None) -> str | None:
-        """The name the visitor with ``key`` holds, if any."""
-        return self._names.get(_digest(key)) if key else None
-
-    def _holder(self, name: str) -> str | None:
-        folded = name.casefold()
-        return next((d for d, n in self._names.items() if n.casefold() == folded), None)
+        """The name the visitor with ``key`` plays under, if any."""
+        return self._current.get(_digest(key)) if key else None
 
     def _in_logs(self, name: str) -> bool:
         folded = name.casefold()
@@ -94,15 +98,15 @@ class Visitors:
         return False
 
     def claim(self, name: str, key: str | None) -> str:
-        """Let the visitor with ``key`` (a new visitor when None) use ``name``; returns the
+        """Let the visitor with ``key`` (a new visitor when None) play as ``name``; returns the
         visitor's key. Raises :class:`NameTaken` when another visitor holds the name, or when
         the sessions folder already has logs under it that no visitor here holds."""
-        holder = self._holder(name)
-        if key is not None and holder == _digest(key):
-            return key
-        if holder is not None or self._in_logs(name):
-            raise NameTaken(name)
-        key = key or new_key()
-        self._names[_digest(key)] = name
+        holder = self._holders.get(name.casefold())
+        if key is None or holder != _digest(key):
+            if holder is not None or self._in_logs(name):
+                raise NameTaken(name)
+            key = key or new_key()
+            self._holders[name.casefold()] = _digest(key)
+        self._current[_digest(key)] = name
         self._save()
         return key

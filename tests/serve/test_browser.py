@@ -24,6 +24,7 @@ from tests.serve.browser import (
     wait_until,
 )
 
+START_MS = 60_000  # a simulator starting on a busy 2-core machine
 VIEWPORT = {"width": 1100, "height": 750}
 
 
@@ -56,7 +57,7 @@ def join(page: Any, link: str, name: str) -> None:
     page.goto(link)
     page.fill("#name", name)
     page.click("#join")
-    page.wait_for_selector("body.-first-byte", timeout=20000)
+    page.wait_for_selector("body.-first-byte", timeout=START_MS)
 
 
 def test_a_trainee_joins_and_plays_by_keyboard_and_mouse(
@@ -69,7 +70,7 @@ def test_a_trainee_joins_and_plays_by_keyboard_and_mouse(
         assert "Your name" in page.inner_text("body")
         page.fill("#name", "Ana Lima")
         page.click("#join")
-        page.wait_for_selector("body.-first-byte", timeout=20000)
+        page.wait_for_selector("body.-first-byte", timeout=START_MS)
         sessions = tmp_path / "sessions"
         wait_until(lambda: records(sessions, "Ana Lima"), what="Ana's log")
         first = wait_for_screen_change(page, b"", "scene-1")
@@ -182,12 +183,12 @@ def test_an_idle_session_ends_and_resumes_from_the_page(
         wait_until(lambda: records(sessions, "Ana"), what="Ana's log")
         page.keyboard.press("2")
         wait_for_decisions(sessions, "Ana", 1)
-        page.wait_for_selector("body.-closed", timeout=20000)
+        page.wait_for_selector("body.-closed", timeout=START_MS)
         page.wait_for_function("document.getElementById('again').textContent === 'Resume'")
         shot(page, "idle-closed")
         assert "without a keypress" in page.inner_text("#closed-message")
         page.click("#again")
-        page.wait_for_selector("body.-first-byte", timeout=20000)
+        page.wait_for_selector("body.-first-byte", timeout=START_MS)
         asked = wait_for_screen_change(page, b"", "resume-offer")
         page.keyboard.press("Enter")  # "Resume where I stopped" is the first answer
         wait_for_screen_change(page, asked, "resumed")
@@ -205,8 +206,28 @@ def test_the_library_is_served_under_the_visitors_name(
     with serving(tmp_path) as link:
         page = visitor(browser, outside)
         page.goto(link + "?name=Lena")  # the name carried by the link
-        page.wait_for_selector("body.-first-byte", timeout=20000)
+        page.wait_for_selector("body.-first-byte", timeout=START_MS)
         library = wait_for_screen_change(page, b"", "library")
         page.keyboard.press("Enter")  # start the highlighted scenario
         wait_until(lambda: records(tmp_path / "sessions", "Lena"), what="Lena's log")
         wait_for_screen_change(page, library, "library-started")
+
+
+def test_a_second_tab_takes_the_session_over(
+    browser: Any, outside: Outside, tmp_path: Path
+) -> None:
+    with serving(tmp_path, "check-in") as link:
+        first = visitor(browser, outside)
+        join(first, link, "Ana")
+        second = first.context.new_page()  # the same visitor (same cookies), another tab
+        second.goto(link + "play")
+        second.wait_for_selector("body.-first-byte", timeout=START_MS)
+        first.wait_for_selector("body.-closed", timeout=START_MS)
+        assert "another tab" in first.inner_text("#closed-message")
+        shot(first, "taken-over")
+        offer = wait_for_screen_change(second, b"", "taken-over-offer")
+        second.keyboard.press("Enter")  # resume the session the first tab started
+        wait_for_screen_change(second, offer, "taken-over-resumed")
+        second.keyboard.press("1")
+        wait_for_decisions(tmp_path / "sessions", "Ana", 1)
+    assert len(list((tmp_path / "sessions").glob("*.jsonl"))) == 1

@@ -45,6 +45,11 @@ def test_a_name_is_held_by_one_visitor(tmp_path: Path) -> None:
     other = visitors.claim("Ben", None)
     with pytest.raises(NameTaken):
         visitors.claim("ana", other)
+    # A visitor may change name, and change back: their names (and logs) stay theirs.
+    assert visitors.claim("Ana Lima", key) == key and visitors.name_of(key) == "Ana Lima"
+    assert visitors.claim("Ana", key) == key and visitors.name_of(key) == "Ana"
+    with pytest.raises(NameTaken):
+        visitors.claim("ana lima", other)
     # The table survives a restart, readable by the server's user only, keys not in it.
     again = Visitors(tmp_path / "visitors.json", sessions)
     assert again.name_of(key) == "Ana"

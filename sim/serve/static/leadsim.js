@@ -1,6 +1,37 @@
 // leadsim serve: point the terminal at this server's websocket (ws: or wss: as the page was
-// loaded, so it works behind a TLS reverse proxy), and say why a session closed.
+// loaded, so it works behind a TLS reverse proxy), give it the keyboard, and when the session
+// closes say why (the server sends the reason as the websocket's close reason).
 "use strict";
+
+const SAY = {
+  idle: (body) => ["Your session was closed after " + body.dataset.idle + " without a keypress. " +
+    "Everything you did is saved: continue to resume it.", "Resume"],
+  elsewhere: () => ["Your session is now open in another tab or window. " +
+    "Everything you did is saved.", "Continue here"],
+  full: () => ["The workshop is full right now. Try again in a minute.", "Try again"],
+  ended: () => ["The session has ended. Everything you did is saved.", "Play again"],
+};
+
+function sayWhy(reason) {
+  const body = document.body;
+  const [text, button] = (SAY[reason] || (() => [
+    "The connection to the server was lost. Everything up to your last choice is saved.",
+    "Reconnect",
+  ]))(body);
+  document.getElementById("closed-message").textContent = text;
+  document.getElementById("again").textContent = button;
+  body.dataset.closeReason = reason || "lost";
+}
+
+// textual.js opens its websocket with `new WebSocket(...)`: hear how it closes, too.
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("close", (event) => sayWhy(event.reason));
+  }
+};
+
 document.addEventListener("DOMContentLoaded", () => {
   const terminal = document.getElementById("terminal");
   const url = new URL("ws", window.location.href);
@@ -8,36 +39,12 @@ document.addEventListener("DOMContentLoaded", () => {
   url.search = "";
   terminal.dataset.sessionWebsocketUrl = url.href;
   const body = document.body;
-  const seen = new MutationObserver(async () => {
-    if (body.classList.contains("-first-byte") && !body.dataset.focused) {
-      // Keys go to the simulator at once, without a click into the terminal first.
-      body.dataset.focused = "1";
-      const input = document.querySelector(".xterm-helper-textarea");
-      if (input) input.focus();
-    }
-    if (!body.classList.contains("-closed") || body.dataset.told) return;
-    body.dataset.told = "1";
-    const message = document.getElementById("closed-message");
-    const again = document.getElementById("again");
-    try {
-      const status = await (await fetch("status", { cache: "no-store" })).json();
-      if (status.reason === "idle") {
-        message.textContent = "Your session was closed after " + body.dataset.idle +
-          " without a keypress. Everything you did is saved: continue to resume it.";
-        again.textContent = "Resume";
-      } else if (status.reason === "elsewhere") {
-        message.textContent = "Your session is open in another tab or window.";
-      } else if (status.reason === "full") {
-        message.textContent = "The server is full right now. Try again in a minute.";
-        again.textContent = "Try again";
-      } else {
-        message.textContent = "The session has ended. Everything you did is saved.";
-        again.textContent = "Play again";
-      }
-    } catch (e) {
-      message.textContent = "The connection to the server was lost. Everything you did up to the last choice is saved.";
-      again.textContent = "Reconnect";
-    }
+  const started = new MutationObserver(() => {
+    if (!body.classList.contains("-first-byte")) return;
+    started.disconnect();
+    // Keys go to the simulator at once, without a click into the terminal first.
+    const input = document.querySelector(".xterm-helper-textarea");
+    if (input) input.focus();
   });
-  seen.observe(body, { attributes: true, attributeFilter: ["class"] });
+  started.observe(body, { attributes: true, attributeFilter: ["class"] });
 });
