@@ -17,8 +17,14 @@ from textual_serve.app_service import AppService
 
 # Websocket close codes (the 4000-4999 range is the application's) and the page's word for
 # each; the page's script turns the word into a sentence.
-ENDED, IDLE, ELSEWHERE, FULL = 4000, 4001, 4002, 4003
-CLOSE_REASONS = {ENDED: "ended", IDLE: "idle", ELSEWHERE: "elsewhere", FULL: "full"}
+ENDED, IDLE, ELSEWHERE, FULL, FAILED = 4000, 4001, 4002, 4003, 4004
+CLOSE_REASONS = {
+    ENDED: "ended",
+    IDLE: "idle",
+    ELSEWHERE: "elsewhere",
+    FULL: "full",
+    FAILED: "failed",
+}
 
 
 class SessionProcess(AppService):
@@ -56,10 +62,9 @@ class SessionProcess(AppService):
                 process.kill()
                 await process.wait()
 
-    async def exited(self) -> None:
-        """Returns when the simulator process has ended (quit, crashed or failed to start)."""
-        if self._process is not None:
-            await self._process.wait()
+    async def exited(self) -> int:
+        """The simulator's exit code, once it has ended (quit, crashed or failed to start)."""
+        return await self._process.wait() if self._process is not None else 0
 
 
 @attrs.define

@@ -27,7 +27,17 @@ from textual_serve.download_manager import DownloadManager
 
 from sim.serve import pages
 from sim.serve.access import TOKEN_COOKIE, Access
-from sim.serve.process import ELSEWHERE, ENDED, FULL, IDLE, Live, SessionProcess, bounded, relay
+from sim.serve.process import (
+    ELSEWHERE,
+    ENDED,
+    FAILED,
+    FULL,
+    IDLE,
+    Live,
+    SessionProcess,
+    bounded,
+    relay,
+)
 from sim.serve.visitors import NameTaken, Visitors, clean_name
 
 log = logging.getLogger("leadsim.serve")
@@ -256,8 +266,10 @@ class Server:
         """A simulator that ends by itself (or never starts) closes the page's connection,
         so the page says so instead of waiting."""
         assert live.process is not None
-        await live.process.exited()
-        await live.close(ENDED)
+        code = await live.process.exited()
+        if code != 0:
+            log.error("%s: the simulator stopped with exit code %s", live.name, code)
+        await live.close(ENDED if code == 0 else FAILED)
 
     async def _watch_idle(self, live: Live) -> None:
         idle = self.settings.idle

@@ -10,6 +10,8 @@ const SAY = {
     "Everything you did is saved.", "Continue here"],
   full: () => ["The workshop is full right now. Try again in a minute.", "Try again"],
   ended: () => ["The session has ended. Everything you did is saved.", "Play again"],
+  failed: () => ["The simulator stopped unexpectedly. Everything up to your last choice is " +
+    "saved; your trainer can see what happened in the server's output.", "Try again"],
 };
 
 function sayWhy(reason) {
