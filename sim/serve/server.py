@@ -127,7 +127,10 @@ class Server:
         return key if key and self.visitors.name_of(key) else None
 
     def _personal_link(self, request: web.Request, key: str) -> str:
-        link = f"{request.scheme}://{request.host}/v/{key}"
+        # Behind a TLS proxy the request came in over http: the proxy says what the visitor used.
+        scheme = request.headers.get("X-Forwarded-Proto", request.scheme)
+        scheme = scheme if scheme in ("http", "https") else request.scheme
+        link = f"{scheme}://{request.host}/v/{key}"
         return link + (f"?token={self.settings.token}" if self.settings.token else "")
 
     async def index(self, request: web.Request) -> web.StreamResponse:
@@ -169,7 +172,7 @@ class Server:
         except OSError as e:
             log.error("%s", e)
             return pages.message("Server problem", "The server cannot save names.", 500)
-        return _remember(web.HTTPSeeOther("play"), key)
+        return _remember("play", key)
 
     async def personal(self, request: web.Request) -> web.StreamResponse:
         """A visitor's personal link: the same name (and resume offers) on another device."""
@@ -178,7 +181,7 @@ class Server:
             return pages.message(
                 "Unknown link", "This personal link is not known here.", 404, ("./", "Join")
             )
-        return _remember(web.HTTPSeeOther("../"), key)
+        return _remember("../", key)
 
     def _full(self, key: str) -> bool:
         """No place for the visitor with ``key`` (their own running session makes room)."""
@@ -286,8 +289,10 @@ class Server:
             await live.close(ENDED)
 
 
-def _remember(response: web.HTTPSeeOther, key: str) -> web.HTTPSeeOther:
-    """The visitor's key in a cookie scripts cannot read, kept for a season of workshops."""
+def _remember(location: str, key: str) -> web.Response:
+    """On to ``location``, with the visitor's key in a cookie scripts cannot read, kept for a
+    season of workshops."""
+    response = web.Response(status=303, headers={"Location": location})
     response.set_cookie(
         VISITOR_COOKIE, key, httponly=True, samesite="Lax", path="/", max_age=90 * 86400
     )

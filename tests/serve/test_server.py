@@ -3,17 +3,21 @@ a real server process (loopback only)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from aiohttp import WSMsgType
 
 from sim.cli import build_parser
 from sim.log import SessionLog
 from sim.serve.access import is_loopback
+from sim.serve.process import FAILED, FULL
 from sim.serve.server import Server, Settings
 from sim.serve.visitors import NameTaken, Visitors, clean_name
 from tests.helpers import leadsim
@@ -135,3 +139,40 @@ def test_bad_options_are_refused_without_a_traceback(tmp_path: Path) -> None:
     for args in (["--max-sessions", "0"], ["--idle", "0"], ["no-such-scenario"]):
         done = leadsim("serve", "--data", str(tmp_path), "--port", "0", *args)
         assert done.returncode in (1, 2) and "Traceback" not in done.stderr, args
+
+
+def _run(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+async def _close_code(server: Server, name: str) -> tuple[int | None, str]:
+    """Join as ``name`` on an in-process server and open the session's websocket: how the
+    server closes it (code, reason)."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    async with TestClient(TestServer(server.app(), host="127.0.0.1")) as client:
+        joined = await client.post("/join", data={"name": name}, allow_redirects=False)
+        assert joined.status == 303
+        async with client.ws_connect("/ws?width=80&height=24") as ws:
+            message = await asyncio.wait_for(ws.receive(), 30)
+            while message.type not in (WSMsgType.CLOSE, WSMsgType.CLOSED):
+                message = await asyncio.wait_for(ws.receive(), 30)
+            return ws.close_code, str(message.extra or "")
+
+
+def test_a_simulator_that_cannot_start_tells_the_page(tmp_path: Path) -> None:
+    broken = Server(Settings(data=tmp_path, python="/bin/false"))
+    assert _run(_close_code(broken, "Ana")) == (FAILED, "failed")
+
+
+class _Elsewhere:
+    """Another visitor's running session, as far as counting places goes."""
+
+    async def close(self, code: int) -> None:
+        pass
+
+
+def test_a_full_server_closes_the_websocket_with_the_reason(tmp_path: Path) -> None:
+    full = Server(Settings(data=tmp_path, max_sessions=1))
+    full.live["someone-else"] = _Elsewhere()  # type: ignore[assignment]
+    assert _run(_close_code(full, "Ben")) == (FULL, "full")
