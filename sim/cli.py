@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from sim.format.diagnostics import ScenarioError
-
 # name -> module, in the order `leadsim --help` lists them. Only the module of the command
 # being run is imported (every module costs start-up time the simulator should not pay).
 COMMANDS = {
@@ -33,6 +31,7 @@ COMMANDS = {
     "resume": "sim.commands.resume",
     "replay": "sim.commands.replay",
     "sessions": "sim.commands.sessions",
+    "report": "sim.commands.report",
     "serve": "sim.commands.serve",
 }
 
@@ -55,9 +54,13 @@ def _wanted(argv: Sequence[str]) -> list[str]:
     it names none (help, a typo), so argparse can list them."""
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is None:
-        # `leadsim --name=Ana --log=DIR` (the library, as `serve` starts it) needs none.
+        # `leadsim` alone opens the simulator, `--version` answers before any command is
+        # parsed, and `leadsim --name=Ana --log=DIR` (the library, as `serve` starts it):
+        # none needs a command module. Anything else (help, a typo) lists them all.
         library_only = all(a.startswith("--") and "=" in a for a in argv)
-        return [] if library_only else list(COMMANDS.values())
+        if not argv or "--version" in argv or library_only:
+            return []
+        return list(COMMANDS.values())
     return [COMMANDS[first]] if first in COMMANDS else list(COMMANDS.values())
 
 
@@ -86,6 +89,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(argv).parse_args(argv)
+    from sim.format.diagnostics import ScenarioError
+
     try:
         if args.command is None:
             from sim.commands import play

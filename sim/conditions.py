@@ -145,11 +145,31 @@ builds a tree as tall as it is long, and compiling, evaluating and comparing a t
 once per level, so a 1,000-term chain would exhaust Python's stack."""
 
 
+_OPERATOR_HINTS = {
+    "=>": "did you mean '>='? (greater than or equal)",
+    "=<": "did you mean '<='? (less than or equal)",
+    "=": "did you mean '=='? (a single '=' does not compare)",
+    "!": "write 'not' for negation, or '!=' for 'is not equal to'",
+}
+
+
+def _operator_at(text: str, pos: int) -> str:
+    """The operator-like characters starting at ``pos`` ('=>', '=<', '=' or '!')."""
+    two = text[pos : pos + 2]
+    return two if two in ("=>", "=<") else text[pos]
+
+
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
     tokens: list[tuple[str, str, int]] = []
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
+        if m is None and text[pos] in "=!":
+            raise ConditionError(
+                f"unexpected {_operator_at(text, pos)!r} in condition",
+                pos,
+                _OPERATOR_HINTS.get(_operator_at(text, pos), "compare with ==, !=, <, <=, > or >="),
+            )
         if m is None:
             raise ConditionError(
                 f"unexpected character {text[pos]!r} in condition",
@@ -301,6 +321,8 @@ class _Parser:
         if kind == "op" and text == "(":
             self.nested()
             node = self.or_()
+            if self.peek()[0] == "end":  # unbalanced: point at the '(' left open
+                raise ConditionError("this '(' is never closed", pos, "add the matching ')'")
             self.expect(")", "every '(' needs a matching ')'")
             self.depth -= 1
             return node

@@ -79,14 +79,15 @@ def test_least_used_options_are_favoured() -> None:
     }
 
 
-def test_a_softlock_prints_the_seed_and_the_trail_that_reproduce_it() -> None:
-    out = leadsim("check", str(SOFTLOCK), "--random", "10", "--seed", "3")
+def test_a_softlock_prints_the_seed_and_the_trail_that_reproduce_it(tmp_path: Path) -> None:
+    where = ("--replay-dir", str(tmp_path))
+    out = leadsim("check", str(SOFTLOCK), "--random", "10", "--seed", "3", *where)
     assert out.returncode == 1
     assert (
         "Softlocks:\n  in meeting with trust 60, results 50, after: one/ask -> meeting"
         in out.stdout
     )
-    _, report = check_json(str(SOFTLOCK), "--random", "10", "--seed", "3")
+    _, report = check_json(str(SOFTLOCK), "--random", "10", "--seed", "3", *where)
     failure = report["random"]["failures"][0]
     assert failure["kind"] == "softlock" and failure["scene"] == "meeting"
     assert failure["trail"] == ["one/ask"] and failure["answers"] == [2]
@@ -151,3 +152,40 @@ def test_progress_bar_only_on_a_terminal() -> None:
 def test_a_broken_scenario_is_reported_not_checked() -> None:
     out = leadsim("check", str(DATA / "broken" / "LS030.yaml"))
     assert out.returncode == 1 and "[LS030]" in out.stderr and out.stdout == ""
+
+
+@pytest.mark.parametrize("runs", ["0", "-5", "many"])
+def test_random_needs_one_run_or_more(runs: str) -> None:
+    out = leadsim("check", str(CLEAN), "--random", runs)
+    assert out.returncode == 2 and out.stdout == ""
+    assert "argument --random:" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_failing_run_prints_its_shortest_case_and_writes_a_replay_file(tmp_path: Path) -> None:
+    """Five looping runs printed 852 KB of answers inline; now the shortest case, and a file."""
+    loop = DATA / "lint" / "LS111.yaml"
+    out = leadsim("check", str(loop), "--random", "5", "--replay-dir", str(tmp_path))
+    assert out.returncode == 1
+    assert len(out.stdout) < 5_000
+    assert "choices: one/explore, then round corridor, stairs for ever" in out.stdout
+    (answers,) = tmp_path.iterdir()
+    assert "--text --seed " in out.stdout and f"< {answers}" in out.stdout
+    assert len(answers.read_text().splitlines()) == playtest.MAX_STEPS
+    code, report = check_json(str(loop), "--random", "5", "--replay-dir", str(tmp_path))
+    assert code == 1
+    r = report["random"]
+    assert all(f["decisions"] == playtest.MAX_STEPS for f in r["failures"])
+    assert all(len(f["answers"]) <= 100 for f in r["failures"])
+    assert r["replay_file"] and Path(r["replay_file"]).parent == tmp_path
+
+
+def test_the_replay_file_replays_the_failure_in_play(tmp_path: Path) -> None:
+    out = leadsim("check", str(SOFTLOCK), "--random", "10", "--replay-dir", str(tmp_path))
+    _, report = check_json(str(SOFTLOCK), "--random", "10", "--replay-dir", str(tmp_path))
+    r = report["random"]
+    best = next(f for f in r["failures"] if f["run"] == r["shortest"])
+    assert f"shortest: run {best['run']}, softlock in meeting after 1 decision:" in out.stdout
+    answers = Path(r["replay_file"]).read_text()
+    assert answers == "2\n"
+    play = leadsim("play", str(SOFTLOCK), "--text", "--seed", str(best["seed"]), stdin=answers)
+    assert "--- meeting ---" in play.stdout

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.helpers import leadsim
@@ -132,6 +134,16 @@ def test_validate_a_folder(tmp_path: Path) -> None:
     assert "checked 2 files" in out.stderr
 
 
+def test_validate_a_folder_without_scenarios_fails_and_says_so(tmp_path: Path) -> None:
+    """It said "checked 0 files" and exited 0, so a CI job with a mistyped folder passed."""
+    (tmp_path / "notes.txt").write_text("not a scenario")
+    out = leadsim("validate", str(tmp_path))
+    assert out.returncode == 1
+    assert out.stdout.startswith(f"{tmp_path}:1:1: error: this folder holds no scenario files")
+    report = json.loads(leadsim("validate", str(tmp_path), "--format", "json").stdout)
+    assert report["errors"] == 1 and report["diagnostics"][0]["code"] == "LS001"
+
+
 def test_list_shows_shipped_and_extra_folder(tmp_path: Path) -> None:
     (tmp_path / "demo.yaml").write_text(BASE)
     (tmp_path / "zz-broken.yaml").write_text("scenario: [")
@@ -165,3 +177,21 @@ def test_tui_path_with_unknown_scenario_is_a_message_not_a_traceback() -> None:
     assert out.returncode == 1
     assert "no scenario file or shipped scenario called 'no-such-scenario'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_version_imports_no_command_and_no_loader() -> None:
+    # `leadsim --version` is what scripts and installers call to probe; it should not pay
+    # for the loader, the analyser or any command module.
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['leadsim', '--version']\n"
+        "try:\n"
+        "    runpy.run_module('sim', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sim.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.startswith("leadsim ")
+    loaded = done.stdout.splitlines()[-1]
+    assert "sim.commands" not in loaded and "sim.format" not in loaded, loaded

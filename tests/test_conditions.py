@@ -67,7 +67,11 @@ def test_names_lists_meters_and_flags_read() -> None:
         ("trust >=", 8, "expected a number"),
         ("trust >= 30 and", 15, "expected a number"),
         ("1 < x < 3", 6, "do not chain"),
-        ("(trust > 3", 10, "expected ')'"),
+        ("(trust > 3", 0, "'(' is never closed"),
+        ("x and ((trust > 3) or y", 6, "'(' is never closed"),
+        ("(trust > 3 x", 11, "expected ')'"),
+        ("trust => 45", 6, "'=>'"),
+        ("trust = 45", 6, "'='"),
         ("trust > 3)", 9, "unexpected ')'"),
         ("trust $ 3", 6, "unexpected character '$'"),
         ("open('x')", 0, "unknown function"),
@@ -100,3 +104,15 @@ def test_overlong_condition_is_refused() -> None:
 
 def test_equal_trees_compare_equal_regardless_of_spacing() -> None:
     assert parse("trust>=30 and  not x").tree == parse("trust >= 30 and not x").tree
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [("trust => 45", "'>='"), ("trust =< 45", "'<='"), ("trust = 45", "'=='")],
+)
+def test_a_reversed_or_single_equals_suggests_the_operator_meant(
+    text: str, suggestion: str
+) -> None:
+    with pytest.raises(ConditionError) as e:
+        parse(text)
+    assert suggestion in e.value.hint

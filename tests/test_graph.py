@@ -128,3 +128,48 @@ def test_graph_command_prints_both_formats() -> None:
     assert out.returncode == 0 and out.stdout.startswith('digraph "clean" {')
     bad = leadsim("graph", str(DATA / "broken" / "LS030.yaml"))
     assert bad.returncode == 1 and "[LS030]" in bad.stderr
+
+
+def test_chance_labels_give_how_often_each_route_is_taken() -> None:
+    """A 0.5 route after a 0.4 route fires 30% of the time, not 50%."""
+    scenario = loader.loads(BASE_CHANCES)
+    labels = [graph.edge_label(e) for e in graph.edges(scenario)]
+    assert labels == [
+        "go · leader · 40% chance",
+        "go · leader · 50% chance (30% overall)",
+        "go · leader · otherwise (30% overall)",
+        "wait · manager · route if trust > 60",
+        "wait · manager · 50% chance",
+        "wait · manager · otherwise (50% when no 'if' above applies)",
+    ]
+
+
+BASE_CHANCES = """\
+scenario: chances
+title: Chances
+meters:
+  trust: {label: Trust, start: 50}
+start: one
+scenes:
+  one:
+    text: One.
+    choices:
+      - id: go
+        text: Go.
+        style: leader
+        next:
+          - {chance: 0.4, goto: a}
+          - {chance: 0.5, goto: b}
+          - {goto: c}
+      - id: wait
+        text: Wait.
+        style: manager
+        next:
+          - {if: "trust > 60", goto: a}
+          - {chance: 0.5, goto: b}
+          - {goto: c}
+endings:
+  a: {title: A, text: A.}
+  b: {title: B, text: B.}
+  c: {title: C, text: C.}
+"""

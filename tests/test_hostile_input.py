@@ -47,7 +47,8 @@ def check_bounded(path: Path, *, trace: bool = True) -> list[Diagnostic]:
     assert diags, "a refused file must say why"
     assert peak < MEMORY_BOUND, f"peak {peak / 2**20:.0f} MiB"
     for d in diags:
-        assert d.severity == "error" and d.line >= 1 and d.column >= 1
+        assert d.severity == ("note" if d.code == "LS005" else "error")
+        assert d.line >= 1 and d.column >= 1
         assert "\n" not in d.message
     return diags
 
@@ -208,10 +209,25 @@ def test_a_file_of_millions_of_tiny_values_is_refused_before_composing(tmp_path:
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_an_endless_device_is_read_only_up_to_the_limit() -> None:
-    """A size of 0 says nothing for a device: the bounded read stops it."""
+def test_an_endless_device_is_refused_before_it_is_read() -> None:
     d = first(check_bounded(Path("/dev/zero")), "LS001")
-    assert "larger than" in d.message
+    assert "a device, not a scenario file" in d.message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer: forever, when none comes."""
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    d = first(check_bounded(fifo), "LS001")
+    assert "named pipe (FIFO), not a scenario file" in d.message
+    out = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=HANG_SECONDS,
+    )
+    assert out.returncode == 1 and f"{fifo}:1:1: error: this is a named pipe" in out.stdout
 
 
 BINARY = {
@@ -228,6 +244,17 @@ def test_a_binary_file_is_refused_as_not_text(tmp_path: Path, name: str) -> None
     path.write_bytes(BINARY[name])
     d = first(check_bounded(path), "LS001")
     assert "binary" in d.message or "UTF-8" in d.message
+
+
+@pytest.mark.parametrize(
+    ("encoding", "wide"),
+    [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")],
+)
+def test_utf_16_is_named_not_called_binary(tmp_path: Path, encoding: str, wide: str) -> None:
+    path = tmp_path / "wide.yaml"
+    path.write_bytes(SMALL.read_text().encode(encoding))
+    d = first(check_bounded(path), "LS001")
+    assert d.message == f"the file is {wide}, not UTF-8" and d.hint == "save it as UTF-8"
 
 
 def test_invalid_utf_8_is_reported_at_its_line(tmp_path: Path) -> None:
@@ -377,3 +404,66 @@ def test_play_refuses_a_directory_with_a_diagnostic(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "[LS001]" in done.stderr and "directory" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- counting what the limits count -----------------------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029"])
+def test_every_line_break_yaml_accepts_counts_towards_the_value_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str
+) -> None:
+    """A 27 MB file of CR-only lines took 61 s and 2.65 GB while the same file with LF was
+    refused at once: the estimate counted only LF."""
+    from sim.format import yamlsource
+
+    monkeypatch.setattr(yamlsource, "MAX_VALUES", 1_000)
+    text = "scenario: x" + newline + newline.join(f"- k{i}" for i in range(1_500)) + newline
+    assert yamlsource.line_breaks(text) == 1_501
+    path = tmp_path / "breaks.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    d = first(check_bounded(path), "LS004")
+    assert "1,000 allowed" in d.message
+
+
+def test_aliases_of_single_values_count_towards_the_alias_limit(tmp_path: Path) -> None:
+    """12,000 re-uses of one scalar passed the documented limit of 10,000."""
+    head = SMALL.read_text().split("endings:")[0]
+    over = loader.MAX_ALIAS_EXPANSIONS + 2_000
+    lessons = "[&l L, " + "*l, " * over + "*l]"
+    path = tmp_path / "scalars.yaml"
+    path.write_text(head + f"endings:\n  e: {{title: E, text: E., lessons: {lessons}}}\n")
+    diags = check_bounded(path)
+    assert [d.code for d in diags] == ["LS004"]
+    assert str(loader.MAX_ALIAS_EXPANSIONS) in diags[0].message
+    under = tmp_path / "under.yaml"
+    few = "[&l L, " + "*l, " * 100 + "*l]"
+    under.write_text(SMALL.read_text().replace("endings:", f"x-lessons: {few}\nendings:", 1))
+    assert [d.code for d in loader.check(under)[1]] == ["LS010"]  # counted, not refused
+
+
+def test_quoted_values_are_cut_and_diagnostics_capped_per_file(tmp_path: Path) -> None:
+    """A 20 MB value was quoted whole, and 2 million unknown keys printed 413 MB."""
+    from sim.format.diagnostics import MAX_DIAGNOSTICS
+    from sim.format.nodes import MAX_MESSAGE_CHARS, MAX_QUOTE_CHARS
+
+    huge = "k" * 2_000_000
+    keys = "".join(f"u{i}: 1\n" for i in range(50_000))
+    path = tmp_path / "noisy.yaml"
+    small = SMALL.read_text()
+    path.write_text(small.replace("feedback_mode: coach", f"feedback_mode: {huge}") + keys)
+    diags = check_bounded(path)
+    assert len(diags) == MAX_DIAGNOSTICS + 1
+    assert diags[-1].code == "LS005" and diags[-1].severity == "note"
+    assert diags[-1].message.startswith("and 49,901 more problems in this file")
+    cut = first(diags, "LS013")
+    assert f"{'k' * (MAX_QUOTE_CHARS - 4)}..." in cut.message
+    assert all(len(d.message) <= MAX_MESSAGE_CHARS for d in diags)
+    report = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=HANG_SECONDS,
+    )
+    assert len(report.stdout) < 100_000
+    assert '"code": "LS005"' in report.stdout

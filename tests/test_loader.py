@@ -294,3 +294,56 @@ def test_effect_forms() -> None:
 
 def test_positions_do_not_affect_equality() -> None:
     assert loader.loads(BASE) == loader.loads("\n\n" + BASE)
+
+
+BROKEN = Path(__file__).parent / "data" / "broken"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "column", "message", "hint"),
+    [
+        ("LS020-reversed-operator", 19, "unexpected '=>'", "did you mean '>='?"),
+        ("LS020-unclosed", 27, "this '(' is never closed", "add the matching ')'"),
+        ("LS031-ending", 8, "'done', which is an ending, not a scene", "the scene"),
+        ("LS002-undefined-alias", 9, "undefined alias 'go'", "marked '&name' earlier"),
+        ("LS021-flag-typo", 25, "sets flag 'breifed'", "did you mean 'briefed'?"),
+        ("LS032-aliased", 18, "more than once, through an alias", "list each choice once"),
+        ("LS037", 13, "the last route", "such as '{goto: done}'"),
+    ],
+)
+def test_hints_point_at_the_mistake_and_the_fix(
+    fixture: str, column: int, message: str, hint: str
+) -> None:
+    (d,) = loader.check(BROKEN / f"{fixture}.yaml")[1]
+    assert (d.column, message in d.message, hint in d.hint) == (column, True, True), d.format()
+    assert "indentation" not in d.hint
+
+
+def test_a_meter_with_a_mistake_still_defines_its_name() -> None:
+    """One mistake in `start` gave 23 follow-on "unknown meter" errors, a `lable` typo 27."""
+    text = BASE.replace("start: 50", "start: 500").replace(
+        "        next: done", "        if: trust > 3\n        next: done"
+    )
+    assert [d.code for d in diags(text)] == ["LS013"]
+    typo = BASE.replace("{label: Team trust", "{lable: Team trust")
+    assert [d.code for d in diags(typo)] == ["LS011", "LS010"]
+
+
+def test_merge_keys_work_and_own_keys_win() -> None:
+    text = BASE.replace(
+        "    choices:\n      - id: go",
+        "    choices:\n      - &base {id: base, text: Base., style: manager, next: done}\n"
+        "      - <<: *base\n        id: go",
+    ).replace("        style: leader\n", "")
+    scenario = loader.loads(text)
+    base, go = scenario.scenes["one"].choices
+    assert (base.id, go.id) == ("base", "go")
+    assert (go.style, go.text, go.feedback) == ("manager", "Go on.", "Fine.")
+    assert go.routes[0].goto == "done"
+    listed = BASE.replace(
+        "meters:\n", "x-defaults: &d {min: 0}\nx-more: &m {max: 100}\nmeters:\n"
+    ).replace(
+        "{label: Team trust, start: 50, min: 0, max: 100}", "{<<: [*d, *m], label: T, start: 5}"
+    )
+    assert "x-defaults" in " ".join(d.message for d in diags(listed))  # unknown keys still
+    assert all(d.code == "LS010" for d in diags(listed))

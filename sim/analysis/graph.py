@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import attrs
 
 from sim.analysis.statespace import constant_truth
-from sim.model import Choice, Guard, Route, Scenario, Style
+from sim.model import CONTINUE, Choice, Guard, Route, Scenario, Style
 from sim.safetext import plain
 
 STYLE_COLOURS: dict[str, str] = {"manager": "#1f5fa8", "leader": "#2e8540", "neutral": "#6b6b6b"}
@@ -126,16 +126,43 @@ def _short(text: str) -> str:
 
 def edge_label(edge: Edge) -> str:
     """What an edge says: the choice, its style, and what else decides it."""
-    parts = [edge.choice.id, edge.style]
+    parts = ["continue"] if edge.choice.id == CONTINUE else [edge.choice.id, edge.style]
     if edge.choice.guard is not None:
         parts.append(f"if {_short(edge.choice.guard.source)}")
     if edge.route.guard is not None:
         parts.append(f"route if {_short(edge.route.guard.source)}")
+    overall, conditional = effective_chance(edge.choice.routes, edge.index)
+    share = ""
+    if overall is not None:
+        when = " when no 'if' above applies" if conditional else " overall"
+        share = f" ({overall:.0%}{when})"
     if edge.route.chance is not None:
-        parts.append(f"{edge.route.chance:.0%} chance")
+        parts.append(f"{edge.route.chance:.0%} chance" + share)
     elif len(edge.choice.routes) > 1 and edge.route.guard is None:
-        parts.append("otherwise")
+        parts.append("otherwise" + share)
     return " · ".join(parts)
+
+
+def effective_chance(routes: tuple[Route, ...], index: int) -> tuple[float | None, bool]:
+    """How often the route at ``index`` is taken when its own condition (if any) holds: its
+    roll times the rolls that failed before it. A 0.5 route after a 0.4 route fires
+    0.6 x 0.5 = 30% of the time. None when no earlier chance route changes the route's own
+    figure; the flag says whether earlier conditions can take the choice first (then the
+    share holds when none of them applies)."""
+    left, rolled, conditional = 1.0, False, False
+    for route in routes[:index]:
+        if route.guard is not None and route.chance is None:
+            conditional = True
+        elif route.chance is not None:
+            if route.guard is None:
+                left *= 1 - route.chance
+                rolled = True
+            else:
+                conditional = True
+    if not rolled:
+        return None, conditional
+    mine = routes[index].chance
+    return left * (1.0 if mine is None else mine), conditional
 
 
 def _nodes(scenario: Scenario) -> dict[str, str]:

@@ -3,20 +3,26 @@
 Exhaustive exploration first (every option, both sides of every chance), then the persona
 bots, then, with ``--random N``, seeded random playthroughs on the real engine. Exit 1 when
 the scenario does not load or any play-test finds a softlock, a loop with no way out or an
-engine error, each printed with the seed and choices that reproduce it.
+engine error. A failing random run is shown by its shortest case, with the seed and choices
+that reproduce it; the answers to type are written to a file (a loop's run is 10,000 of
+them), named in the report, that ``leadsim play --text`` reads as its input.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
+import tempfile
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from sim.analysis import playtest
 from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
+from sim.commands import lesson
 from sim.format import library, loader
 from sim.model import STYLES, Scenario
 from sim.safetext import json_safe, plain
@@ -29,9 +35,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="a .yaml file or a shipped id")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
-        "--random", type=int, default=0, metavar="N", help="also run N random playthroughs"
+        "--random",
+        type=runs_count,
+        default=0,
+        metavar="N",
+        help="also run N random playthroughs (N is 1 or more)",
+    )
+    parser.add_argument(
+        "--replay-dir",
+        metavar="DIR",
+        default=None,
+        help="where a failing random run's answers are written (default: the temp folder)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed for the random runs (1)")
+    parser.add_argument(
+        "--style-mix",
+        action="store_true",
+        help="show every style count, cue and pacing finding with the path that proves it",
+    )
     parser.add_argument(
         "--max-states",
         type=int,
@@ -39,6 +60,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"explore at most N states (default {DEFAULT_LIMIT * 5:,})",
     )
+
+
+MAX_REPORTED_STEPS = 100
+"""Most choices of one failing run given inline (text and JSON); the replay file has all."""
+SHOWN_STEPS = 12
+"""Most choices of the shortest failing run printed in the text report."""
+
+
+def runs_count(text: str) -> int:
+    """``--random``'s value: a whole number of runs, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"{value} runs: give 1 or more (leave --random out for none)"
+        )
+    return value
 
 
 class Progress:
@@ -89,15 +129,38 @@ def run(args: argparse.Namespace) -> int:
             lambda bar: playtest.random_runs(scenario, args.random, args.seed, progress=bar),
         )
     report = build_report(scenario, found, bots, randoms)
+    if randoms is not None and randoms.failures:
+        report["random"]["replay_file"] = write_replay(
+            scenario, shortest(randoms.failures), args.replay_dir
+        )
+    report["lesson"] = lesson.build(scenario, found)
     if args.format == "json":
         print(json_safe(json.dumps(report, indent=2, ensure_ascii=False)))
     else:
         print_report(scenario, report, sys.stdout)
+        lesson.show(scenario, report["lesson"], sys.stdout, detail=args.style_mix)
     failed = report["softlocks"] or report["loops"] or (randoms and randoms.failures)
     return 1 if failed else 0
 
 
 # --- the report -------------------------------------------------------------------------
+
+
+def shortest(failures: tuple[playtest.Failure, ...]) -> playtest.Failure:
+    """The failing run with the fewest decisions (the first such run on a tie)."""
+    return min(failures, key=lambda f: len(f.answers))
+
+
+def write_replay(scenario: Scenario, failure: playtest.Failure, folder: str | None) -> str:
+    """Write ``failure``'s answers, one a line, to a new file in ``folder`` (the temp folder
+    by default) and return its path: ``leadsim play FILE --text --seed S < PATH`` replays
+    the run. The name is made unique by the OS, so nothing is overwritten."""
+    fd, path = tempfile.mkstemp(
+        prefix=f"leadsim-check-{scenario.id}-run{failure.run}-", suffix=".txt", dir=folder
+    )
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("".join(f"{a}\n" for a in failure.answers))
+    return path
 
 
 def _problem(p: Problem) -> dict[str, Any]:
@@ -177,11 +240,14 @@ def build_report(
                     "kind": f.kind,
                     "scene": f.scene,
                     "message": f.message,
-                    "trail": list(f.trail),
-                    "answers": list(f.answers),
+                    "decisions": len(f.answers),
+                    "trail": list(f.trail[:MAX_REPORTED_STEPS]),
+                    "answers": list(f.answers[:MAX_REPORTED_STEPS]),
                 }
                 for f in randoms.failures
             ],
+            "shortest": shortest(randoms.failures).run if randoms.failures else None,
+            "replay_file": None,
         }
     return report
 
@@ -266,15 +332,54 @@ def print_report(scenario: Scenario, report: dict[str, Any], out: TextIO) -> Non
         for eid, n in r["endings"].items():
             say(f"  {eid:<30} {n:>7,}  {n / r['runs']:6.1%}")
         if r["failures"]:
-            say(f"Failures: {len(r['failures'])}")
-            path = shlex.quote(plain(scenario.path or scenario.id))
-            for f in r["failures"][:10]:
-                say(f"  run {f['run']} ({f['kind']} in {f['scene']}): {f['message']}")
-                say(f"    seed {f['seed']}; choices: {' '.join(f['trail']) or '-'}")
-                typed = "\\n".join(map(str, f["answers"]))
-                replay = f"leadsim play {path} --text --seed {f['seed']}"
-                say(f"    replay: printf '{typed}\\n' | {replay}")
-            if len(r["failures"]) > 10:
-                say(f"  ... and {len(r['failures']) - 10} more (see --format json)")
+            _print_failures(scenario, r, say)
         else:
             say("No failures.")
+
+
+def _steps(trail: list[str], total: int, kind: str = "") -> str:
+    """A failing run's choices, the middle left out when there are more than
+    :data:`SHOWN_STEPS`; a loop as the way into it and the scenes it then circles."""
+    if kind == "loop" and total > SHOWN_STEPS:
+        circling = {step.split("/")[0] for step in trail[-SHOWN_STEPS:]}
+        way_in = len(trail)
+        while way_in and trail[way_in - 1].split("/")[0] in circling:
+            way_in -= 1
+        if way_in < SHOWN_STEPS:
+            into = " ".join(trail[:way_in]) or "(from the start)"
+            return f"{into}, then round {', '.join(sorted(circling))} for ever"
+    if total <= SHOWN_STEPS:
+        return " ".join(trail) or "-"
+    head, tail = trail[: SHOWN_STEPS - 3], trail[-3:] if total == len(trail) else []
+    gap = f"... ({total - len(head) - len(tail):,} more) ..."
+    return " ".join([*head, gap, *tail])
+
+
+def _print_failures(scenario: Scenario, r: dict[str, Any], say: Callable[[str], None]) -> None:
+    """The shortest failing run in full enough to reproduce, the others one line each."""
+    failures = r["failures"]
+    kinds = Counter(f["kind"] for f in failures)
+    say(
+        f"Failures: {len(failures)} of {r['runs']:,} runs ("
+        + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        + ")"
+    )
+    best = next(f for f in failures if f["run"] == r["shortest"])
+    n = best["decisions"]
+    say(
+        f"  shortest: run {best['run']}, {best['kind']} in {best['scene']} after {n:,} "
+        f"decision{'s' * (n != 1)}: {best['message']}"
+    )
+    say(f"    seed {best['seed']}; choices: {_steps(best['trail'], n, best['kind'])}")
+    path = shlex.quote(plain(scenario.path or scenario.id))
+    replay = shlex.quote(plain(r["replay_file"] or "ANSWERS"))
+    say(f"    replay: leadsim play {path} --text --seed {best['seed']} < {replay}")
+    say(f"    (the {n:,} answer{'s' * (n != 1)} to type, one a line, are in that file)")
+    others = [f for f in failures if f is not best]
+    for f in others[:10]:
+        say(
+            f"  run {f['run']}: {f['kind']} in {f['scene']} after {f['decisions']:,} "
+            f"decision{'s' * (f['decisions'] != 1)} (seed {f['seed']})"
+        )
+    if len(others) > 10:
+        say(f"  ... and {len(others) - 10} more (see --format json)")

@@ -13,6 +13,13 @@ from typing import Any, Literal
 
 import attrs
 
+from sim.safetext import one_line
+
+MAX_DIAGNOSTICS = 100
+"""Most diagnostics reported for one file; the rest are counted and reported as one note,
+"and N more" [LS005] (a file of two million unknown keys would otherwise print hundreds of
+MB, and freeze the screen that shows them)."""
+
 Severity = Literal["error", "warning", "note"]
 """Errors fail validation; warnings fail it under --strict; notes never do."""
 
@@ -21,14 +28,17 @@ LOAD_CODES: dict[str, str] = {
     "LS002": "YAML syntax error",
     "LS003": "the document is not a mapping of keys",
     "LS004": "the document is too large or too deeply nested to load safely",
+    "LS005": "more problems than are reported for one file (a note after the first ones)",
     "LS010": "unknown key (often a typo)",
     "LS011": "required key missing",
     "LS012": "value of the wrong type",
     "LS013": "value out of range or not one of the allowed words",
     "LS014": "the same key twice in one mapping",
     "LS015": "badly formed id",
+    "LS016": "a format 1.1 element in a file that does not say `format: 1.1`",
     "LS020": "condition cannot be parsed",
     "LS021": "condition names an unknown meter, flag or scene",
+    "LS022": "a value in text (`${...}`) names no meter or is not closed",
     "LS030": "`next` or `goto` names no scene or ending",
     "LS031": "`start` names no scene",
     "LS032": "duplicate id",
@@ -53,7 +63,12 @@ DEEP_CODES: dict[str, str] = {
     "LS131": "a flag set but never read",
     "LS132": "a flag read but never set",
     "LS133": "a flag never set or read (only declared, or only cleared)",
-    "LS140": "dominant strategy: one style alone reaches the best ending",
+    "LS140": "a path reaches a best ending with fewer manager or leader decisions than "
+    "`best_needs` asks",
+    "LS141": "cue: the top-scoring choice is also the longest text in most scenes",
+    "LS142": "cue: one style is the top-scoring choice in every scene",
+    "LS143": "an ending is rated better than the meters it can be reached with",
+    "LS144": "a meter reaches its minimum or maximum before the last third of a path",
     "LS190": "the state space is too large to explore whole; some checks were skipped",
 }
 """Codes of the deep analysis in :mod:`sim.analysis.lint` (graph and state-space checks)."""
@@ -76,7 +91,7 @@ class Diagnostic:
     def format(self) -> str:
         hint = f"; {self.hint}" if self.hint else ""
         return (
-            f"{self.path}:{self.line}:{self.column}: {self.severity}: "
+            f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity}: "
             f"{self.message}{hint} [{self.code}]"
         )
 
@@ -100,3 +115,29 @@ def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.path, d.line, d.column, d.code)
+
+
+def omitted(diagnostics: Sequence[Diagnostic]) -> int:
+    """How many problems the LS005 note of :func:`bounded` says were left out (0 if none)."""
+    for d in diagnostics:
+        if d.code == "LS005":
+            return int(d.message.split()[1].replace(",", ""))
+    return 0
+
+
+def bounded(diagnostics: Iterable[Diagnostic], path: str, dropped: int = 0) -> list[Diagnostic]:
+    """The first :data:`MAX_DIAGNOSTICS` diagnostics in file order, then, if any were left
+    out (``dropped`` more were never kept), one note that says how many [LS005]."""
+    found = sorted(diagnostics, key=sort_key)
+    more = max(0, len(found) - MAX_DIAGNOSTICS) + dropped
+    if not more:
+        return found
+    note = Diagnostic(
+        "LS005",
+        "note",
+        f"and {more:,} more problem{'s' * (more != 1)} in this file, not shown "
+        f"(at most {MAX_DIAGNOSTICS} are reported)",
+        "fix the ones shown and check again",
+        path,
+    )
+    return [*found[:MAX_DIAGNOSTICS], note]

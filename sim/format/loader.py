@@ -22,7 +22,8 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from sim.format.diagnostics import Diagnostic, ScenarioError, errors, sort_key
+from sim.format import allow
+from sim.format.diagnostics import Diagnostic, ScenarioError, bounded, errors
 from sim.format.elements import Elements
 from sim.format.keys import (
     ELEMENT_ID,
@@ -36,6 +37,8 @@ from sim.format.nodes import (
     MAX_NUMBER_CHARS,
     UNREADABLE,
     NodeReader,
+    reused_scalars,
+    short,
     suggest,
 )
 from sim.format.yamlsource import (
@@ -49,7 +52,8 @@ from sim.format.yamlsource import (
 )
 from sim.model import (
     FEEDBACK_MODES,
-    FORMAT_VERSION,
+    FORMAT_VERSIONS,
+    BestNeeds,
     Ending,
     Scenario,
     Scene,
@@ -76,6 +80,39 @@ def _version(r: NodeReader, node: Node) -> str | None:
     return None if value is UNREADABLE else str(value)
 
 
+def _yes_no(r: NodeReader, node: Node, what: str) -> bool | None:
+    value = r.scalar(node) if isinstance(node, ScalarNode) else None
+    if value is UNREADABLE:
+        return None
+    if not isinstance(value, bool):
+        r.error("LS012", node, f"{what} must be true or false", f"write '{what}: false'")
+        return None
+    return value
+
+
+def _format(r: NodeReader, node: Node) -> str:
+    """The declared format version: "1" or "1.1" ("1" after reporting anything else)."""
+    value = r.scalar(node) if isinstance(node, ScalarNode) else None
+    if value is UNREADABLE:
+        return "1"
+    if isinstance(value, float | str) and not isinstance(value, bool):
+        text = str(value).strip()
+    else:
+        number = r.integer(node, "format")  # whole numbers are checked as they always were
+        if number is None:
+            return FORMAT_VERSIONS[-1]
+        text = str(number)
+    if text in FORMAT_VERSIONS:
+        return text
+    r.error(
+        "LS013",
+        node,
+        f"format {short(text, quote=False)} is not supported",
+        f"this version reads format {' and '.join(FORMAT_VERSIONS)}",
+    )
+    return FORMAT_VERSIONS[-1]  # read the rest as the newest, not as a cascade of errors
+
+
 def parse_text(
     text: str, path: str = "<string>", sha256: str | None = None
 ) -> tuple[Scenario | None, list[Diagnostic]]:
@@ -91,13 +128,13 @@ def parse_text(
         root, diags = compose(text, path)
         if root is None:
             return None, diags
-        reader = NodeReader(path)
+        reader = NodeReader(path, reused=reused_scalars(root, text))
         digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
         scenario = _build(reader, root, digest)
     finally:
         if collecting:
             gc.enable()
-    found = sorted(reader.diags, key=sort_key)
+    found = bounded(reader.diags, path, reader.dropped)
     return (None if errors(found) else scenario), found
 
 
@@ -111,15 +148,16 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
     def field(key: str, read: Callable[[Node], Any], default: Any = None) -> Any:
         return read(top[key][1]) if key in top else default
 
-    if "format" in top:
-        fmt = r.integer(top["format"][1], "format")
-        if fmt is not None and fmt != FORMAT_VERSION:
-            r.error(
-                "LS013",
-                top["format"][1],
-                f"format {fmt} is not supported",
-                f"this version reads format {FORMAT_VERSION}",
-            )
+    fmt = _format(r, top["format"][1]) if "format" in top else "1"
+    b.v11 = fmt == "1.1"
+    b.only_11(top, "the scenario", "the scenario")
+    if b.v11:
+        allow.read(b, top, root, "the scenario")
+    shuffle: bool | None = (
+        b.v11
+    )  # on by default in format 1.1: the first option is not always the right one
+    if "shuffle" in top and b.v11:
+        shuffle = _yes_no(r, top["shuffle"][1], "shuffle")
     sid = field("scenario", lambda n: r.identifier(n, "scenario id", SCENARIO_ID, SCENARIO_RULE))
     title = field("title", lambda n: r.text(n, "title"))
     summary = field("summary", lambda n: r.text(n, "summary"), "")
@@ -134,10 +172,11 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         r.error(
             "LS013",
             top["feedback_mode"][1],
-            f"feedback_mode {mode!r} is unknown",
+            f"feedback_mode {short(mode)} is unknown",
             "use coach, consequences or debrief",
         )
         mode = None
+    best_needs = field("best_needs", b.best_needs, BestNeeds())
     if "flags" in top:
         b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'", b.declared_at))
     if "meters" in top:
@@ -151,10 +190,14 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         r.error("LS013", top["endings"][1], "'endings' is empty", "add at least one ending")
 
     scenes: dict[str, Scene] = {}
+    read: set[int] = set()  # scene and ending nodes read already (an alias reads one again)
     for key, (key_node, node) in scene_nodes.items():
         if r.identifier(key_node, "scene id", ELEMENT_ID, SCENE_RULE) is None:
             continue
+        r.quiet = id(node) in read
+        read.add(id(node))
         scene = b.scene(key, node)
+        r.quiet = False
         if scene is not None:
             scenes[key] = scene
     endings: dict[str, Ending] = {}
@@ -169,7 +212,10 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
                 "rename one of them",
             )
             continue
+        r.quiet = id(node) in read
+        read.add(id(node))
         ending = b.ending(key, node)
+        r.quiet = False
         if ending is not None:
             endings[key] = ending
 
@@ -187,11 +233,18 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
             )
     b.check_names(set(scene_nodes))
     start = field("start", lambda n: r.identifier(n, "start", ELEMENT_ID, SCENE_RULE))
-    if start is not None and start not in scene_nodes:
+    if start is not None and start in ending_nodes and start not in scene_nodes:
+        r.error(
+            "LS031",
+            top["start"][1],
+            f"start names {start!r}, which is an ending, not a scene",
+            "name the scene the trainee plays first; an ending can only be reached",
+        )
+    elif start is not None and start not in scene_nodes:
         hint = suggest(start, scene_nodes) or "name the first scene from 'scenes:'"
         r.error("LS031", top["start"][1], f"start scene {start!r} does not exist", hint)
 
-    if errors(r.diags) or None in (sid, title, summary, version, mode, start):
+    if errors(r.diags) or None in (sid, title, summary, version, mode, start, shuffle):
         return None
     return Scenario(
         id=sid,
@@ -203,9 +256,13 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         endings=endings,
         version=version,
         feedback_mode=mode,
+        format=fmt,
+        shuffle=bool(shuffle),
+        allowed=tuple(b.allowances),
         flags=frozenset(b.declared_flags | b.flags_written),
         declared_at=b.declared_at,
         author=author,
+        best_needs=best_needs,
         path=r.path,
         sha256=digest,
         where=where(root),

@@ -9,6 +9,7 @@ a file. It also bounds the work a hostile file can cause through aliases and lon
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -16,8 +17,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sim.format.diagnostics import Diagnostic
-from sim.format.yamlsource import where
+from sim.format.diagnostics import MAX_DIAGNOSTICS, Diagnostic
+from sim.format.yamlsource import cut, where
 from sim.model import Where
 
 MAX_ALIAS_EXPANSIONS = 10_000
@@ -27,12 +28,25 @@ items costs eleven)."""
 MAX_NUMBER_CHARS = 100
 """Longest number read; beyond this a value is refused before PyYAML tries to build it."""
 
+MAX_QUOTE_CHARS = 40
+"""Longest value quoted in a message (longer values are cut and end in '...')."""
+
+MAX_MESSAGE_CHARS = 400
+"""Longest message or hint, whatever it quotes: a last guard behind the cuts at each quote."""
+
+MAX_ID_CHARS = 100
+"""Longest id or name (scene, choice, ending, meter, flag); real ones are a few words."""
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
 UNREADABLE: Any = object()
 """What :meth:`NodeReader.scalar` returns for a value PyYAML cannot build (already reported)."""
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
     """'did you mean ...' for a near miss, else an empty string."""
+    if len(word) > MAX_ID_CHARS:
+        return ""  # no id is that long, and comparing a huge value costs its length squared
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
 
@@ -42,13 +56,45 @@ def kind_of(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    return "text" if node.tag.endswith(":str") else f"the value {node.value!r}"
+    return "text" if node.tag.endswith(":str") else f"the value {short(str(node.value))}"
 
 
-def short(value: str, limit: int = 40, *, quote: bool = True) -> str:
+def short(value: str, limit: int = MAX_QUOTE_CHARS, *, quote: bool = True) -> str:
     """A file's value quoted for a message, cut short: a hostile file can hold megabytes."""
-    text = repr(value) if quote else value
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return cut(repr(value[: limit + 1]) if quote else value, limit)
+
+
+def reused_scalars(root: Node, text: str) -> tuple[int, Node | None]:
+    """How many times aliases re-use a scalar (``*name`` standing for a single value), and
+    the scalar whose re-use crossed :data:`MAX_ALIAS_EXPANSIONS`, if one did. Re-used
+    collections are charged as they are read (:meth:`NodeReader.note_visit`); a scalar costs
+    the reader nothing to read again, but the limit is documented as counting every re-use.
+    Every alias is written with a '*', so a file without one is not walked."""
+    if "*" not in text:
+        return 0, None
+    scalars: set[int] = set()
+    seen: set[int] = set()
+    stack = [root]
+    reused = 0
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        children = (
+            node.value if isinstance(node, SequenceNode) else [c for kv in node.value for c in kv]
+        )
+        for child in children:
+            if isinstance(child, ScalarNode):
+                if id(child) in scalars:
+                    reused += 1
+                    if reused > MAX_ALIAS_EXPANSIONS:
+                        return reused, child
+                else:
+                    scalars.add(id(child))
+            else:
+                stack.append(child)
+    return reused, None
 
 
 def offset_in(node: Node, offset: int) -> Where:
@@ -61,19 +107,68 @@ def offset_in(node: Node, offset: int) -> Where:
 class NodeReader:
     """Reads the node graph of one file, collecting diagnostics instead of stopping."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, reused: tuple[int, Node | None] = (0, None)) -> None:
+        """``reused``: how many times aliases re-use scalars, counted once when the file is
+        composed (see :func:`sim.format.yamlsource.reused_scalars`), and the scalar whose
+        re-use crossed :data:`MAX_ALIAS_EXPANSIONS`, if one did."""
         self.path = path
-        self.diags: list[Diagnostic] = []
+        # A bounded max-heap on (line, column): the kept diagnostic latest in the file on top.
+        self._kept: list[tuple[int, int, int, Diagnostic]] = []
+        self._always: list[Diagnostic] = []
+        self._seq = 0
         self._constructor = yaml.constructor.SafeConstructor()
         self._seen: set[int] = set()
-        self._revisits = 0
+        self._revisits, over = reused
         self._refused = False
+        self._reported: set[tuple[str, int, int, str]] = set()
+        self.dropped = 0
+        """Diagnostics found after :data:`MAX_DIAGNOSTICS` were kept (counted, not kept)."""
+        self._merging: set[int] = set()
+        self.quiet = False
+        """Set while a node already read is read again through an alias (a scene or ending
+        listed twice): its mistakes were reported the first time, in the first one's words,
+        so only a refusal (LS004) is reported now. The re-read still counts towards the
+        alias limit, since what it builds is as large."""
+        if over is not None:
+            self._refuse(over)
 
     # -- reporting --
 
-    def error(self, code: str, at: Node | Where, message: str, hint: str) -> None:
+    @property
+    def diags(self) -> list[Diagnostic]:
+        """The diagnostics kept: the :data:`MAX_DIAGNOSTICS` first in the file (whatever
+        order they were found in), and a refusal (LS004) always."""
+        return self._always + [d for *_, d in self._kept]
+
+    def beyond(self, at: Node | Where) -> bool:
+        """Whether a diagnostic at ``at`` would not be kept (the ones kept all come earlier
+        in the file): a caller may then skip computing its hint."""
         w = at if isinstance(at, Where) else where(at)
-        self.diags.append(Diagnostic(code, "error", message, hint, self.path, w.line, w.column))
+        return len(self._kept) >= MAX_DIAGNOSTICS and (-w.line, -w.column) <= self._kept[0][:2]
+
+    def error(self, code: str, at: Node | Where, message: str, hint: str) -> None:
+        """Record an error, once: a node re-used through aliases is read once per use, and
+        its mistake is reported once, at its place."""
+        w = at if isinstance(at, Where) else where(at)
+        key = (code, w.line, w.column, message)
+        if key in self._reported or (self.quiet and code != "LS004"):
+            return
+        if code != "LS004" and self.beyond(w):
+            self.dropped += 1
+            return
+        self._reported.add(key)
+        message, hint = cut(message, MAX_MESSAGE_CHARS), cut(hint, MAX_MESSAGE_CHARS)
+        d = Diagnostic(code, "error", message, hint, self.path, w.line, w.column)
+        if code == "LS004":  # a refused file always says why
+            self._always.append(d)
+            return
+        self._seq += 1
+        entry = (-w.line, -w.column, self._seq, d)
+        if len(self._kept) < MAX_DIAGNOSTICS:
+            heapq.heappush(self._kept, entry)
+        else:  # keep the first ones in the file: this one replaces the last kept
+            heapq.heapreplace(self._kept, entry)
+            self.dropped += 1
 
     # -- generic shapes --
 
@@ -87,18 +182,21 @@ class NodeReader:
         if key in self._seen:
             self._revisits += 1 + len(node.value)
             if self._revisits > MAX_ALIAS_EXPANSIONS:
-                if not self._refused:
-                    self._refused = True
-                    self.error(
-                        "LS004",
-                        node,
-                        f"anchors and aliases re-use nodes more than {MAX_ALIAS_EXPANSIONS} times",
-                        "write the repeated parts out, or use fewer aliases",
-                    )
+                self._refuse(node)
                 return False
         else:
             self._seen.add(key)
-        return True
+        return not self._refused
+
+    def _refuse(self, node: Node) -> None:
+        if not self._refused:
+            self._refused = True
+            self.error(
+                "LS004",
+                node,
+                f"anchors and aliases re-use nodes more than {MAX_ALIAS_EXPANSIONS} times",
+                "write the repeated parts out, or use fewer aliases",
+            )
 
     def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
         if not isinstance(node, MappingNode):
@@ -112,11 +210,15 @@ class NodeReader:
         if not self.note_visit(node):
             return None
         items: dict[str, tuple[Node, Node]] = {}
+        merges: list[Node] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.error(
                     "LS012", key_node, f"a key in {what} must be plain text", "use a plain word"
                 )
+                continue
+            if key_node.tag == MERGE_TAG:
+                merges.append(value_node)
                 continue
             key = str(key_node.value)
             if key in items:
@@ -124,12 +226,38 @@ class NodeReader:
                 self.error(
                     "LS014",
                     key_node,
-                    f"{key!r} appears twice in {what}",
+                    f"{short(key)} appears twice in {what}",
                     f"keep one of them (the first is on line {first.line})",
                 )
                 continue
             items[key] = (key_node, value_node)
+        for merged in merges:
+            self._merge(items, merged, what)
         return items
+
+    def _merge(self, items: dict[str, tuple[Node, Node]], node: Node, what: str) -> None:
+        """YAML's merge key (``<<: *defaults`` or ``<<: [*a, *b]``): the keys of the merged
+        mappings that the mapping does not set itself, earlier mappings first, as YAML 1.1
+        specifies. Merged entries count towards the alias limit like any re-use."""
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                self.error(
+                    "LS012",
+                    source,
+                    f"'<<' in {what} must merge a mapping, not {kind_of(source)}",
+                    "write '<<: *name' where '&name' marks a mapping of keys",
+                )
+                continue
+            if id(source) in self._merging:
+                continue  # a mapping that merges itself: its keys are there already
+            self._merging.add(id(source))
+            try:
+                merged = self.mapping(source, what)
+            finally:
+                self._merging.discard(id(source))
+            for key, entry in (merged or {}).items():
+                items.setdefault(key, entry)
 
     def check_keys(
         self,
@@ -140,8 +268,11 @@ class NodeReader:
     ) -> None:
         for key, (key_node, _) in items.items():
             if key not in allowed:
+                if self.beyond(key_node):
+                    self.dropped += 1  # counted only: a hint costs a comparison per key
+                    continue
                 hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
-                self.error("LS010", key_node, f"unknown key {key!r} in {what}", hint)
+                self.error("LS010", key_node, f"unknown key {short(key)} in {what}", hint)
         for key, required in allowed.items():
             if required and key not in items:
                 self.error("LS011", node, f"{what} has no {key!r}", f"add '{key}:'")
@@ -205,8 +336,16 @@ class NodeReader:
             value = self.text(node, what)  # type: ignore[assignment]
             if value is None:
                 return None
+        if len(value) > MAX_ID_CHARS:
+            self.error(
+                "LS015",
+                node,
+                f"{what} {short(value)} is {len(value):,} characters long",
+                f"an id has at most {MAX_ID_CHARS} characters",
+            )
+            return None
         if not pattern.match(value):
-            self.error("LS015", node, f"{what} {value!r} is not a valid id", rule)
+            self.error("LS015", node, f"{what} {short(value)} is not a valid id", rule)
             return None
         return value
 

@@ -33,6 +33,12 @@ class ValueReader:
     def __init__(self, reader: NodeReader) -> None:
         self.r = reader
         self.meters: dict[str, Meter] = {}
+        # Every meter name 'meters:' declares, even one whose definition has a mistake: that
+        # mistake is reported once, and the name still counts as known, so effects and
+        # conditions that use it raise no flood of follow-on "unknown meter" errors.
+        self.meter_names: set[str] = set()
+        # Where each flag is first set by an effect, to point a misspelt flag at its 'set:'.
+        self.set_at: dict[str, Where] = {}
         self.flags_written: set[str] = set()
         self.declared_flags: set[str] = set()
         self.declared_at: dict[str, Where] = {}
@@ -70,28 +76,46 @@ class ValueReader:
         return Guard(parsed, where=where(node))
 
     def check_names(self, scenes: set[str]) -> None:
-        known = set(self.meters) | self.flags_written | self.declared_flags
+        known = self.meter_names | self.flags_written | self.declared_flags
+        unknown: dict[str, list[Where]] = {}
         for cond, node in self.pending:
             for n in conditions.walk(cond.tree):
                 if isinstance(n, conditions.Name) and n.name not in known:
-                    hint = suggest(n.name, known) or (
-                        "a name must be a meter, or a flag that some choice sets or clears "
-                        "(or that 'flags:' declares)"
-                    )
-                    self.r.error(
-                        "LS021",
-                        offset_in(node, n.offset),
-                        f"condition uses unknown name {n.name!r}",
-                        hint,
-                    )
+                    unknown.setdefault(n.name, []).append(offset_in(node, n.offset))
                 elif isinstance(n, conditions.Call) and n.scene not in scenes:
                     hint = suggest(n.scene, scenes) or "name a scene id from 'scenes:'"
                     self.r.error(
                         "LS021",
                         offset_in(node, n.offset),
-                        f"{n.function}() names unknown scene {n.scene!r}",
+                        f"{n.function}() names unknown scene {short(n.scene)}",
                         hint,
                     )
+        read = {n for cond, _ in self.pending for n in cond.names()}
+        # A flag that is set but never read, close to a name that is read but never set, is
+        # the typo: point at the 'set:' rather than asking every correct reader to change.
+        misspelt = {
+            name: self.set_at[name]
+            for name in self.set_at
+            if name not in read and name not in self.declared_flags
+        }
+        for name, places in unknown.items():
+            close = suggest(name, misspelt)
+            if close:
+                typo = close.split("'")[1]
+                self.r.error(
+                    "LS021",
+                    misspelt.pop(typo),
+                    f"this sets flag {typo!r}, which no condition reads, while conditions read "
+                    f"{name!r} (first on line {places[0].line}), which nothing sets",
+                    f"did you mean {name!r}? correct the name here",
+                )
+                continue
+            hint = suggest(name, known) or (
+                "a name must be a meter, or a flag that some choice sets or clears "
+                "(or that 'flags:' declares)"
+            )
+            for at in places:
+                self.r.error("LS021", at, f"condition uses unknown name {short(name)}", hint)
 
     # -- meters --
 
@@ -106,10 +130,11 @@ class ValueReader:
                 self.r.error(
                     "LS015",
                     key_node,
-                    f"meter name {name!r} is not a valid name",
+                    f"meter name {short(name)} is not a valid name",
                     NAME_RULE,
                 )
                 continue
+            self.meter_names.add(name)
             what = f"meter {name!r}"
             fields = self.r.mapping(value_node, what)
             if fields is None:
@@ -157,26 +182,36 @@ class ValueReader:
         clear_flags: set[str] = set()
         for key, (key_node, value_node) in items.items():
             if key in ("set", "clear"):
-                names = self.flag_names(value_node, f"{what} {key}")
+                names = self.flag_names(value_node, f"{what} {key}", self._written(key))
                 (set_flags if key == "set" else clear_flags).update(names)
                 self.flags_written.update(names)
                 continue
             if key not in self.meters:
+                if key in self.meter_names:
+                    continue  # its definition has a mistake, already reported there
                 hint = suggest(key, [*list(self.meters), "set", "clear"]) or (
                     "effects name meters from 'meters:', or 'set'/'clear' for flags"
                 )
-                self.r.error("LS033", key_node, f"{what} changes unknown meter {key!r}", hint)
+                self.r.error("LS033", key_node, f"{what} changes unknown meter {short(key)}", hint)
                 continue
             change = self.meter_change(key, value_node, what)
             if change is not None:
                 changes.append(change)
         return Effects(tuple(changes), frozenset(set_flags), frozenset(clear_flags))
 
+    def _written(self, key: str) -> dict[str, Where] | None:
+        return self.set_at if key == "set" else None
+
     def meter_change(self, meter: str, node: Node, what: str) -> MeterChange | None:
         value = self.r.scalar(node) if isinstance(node, ScalarNode) else None
         if value is UNREADABLE:
             return None
         hint = "write a whole number such as +10 or -5, or a percentage such as '%+20'"
+        if isinstance(value, str) and DELTA.match(value.strip()):
+            # A quoted change such as '+10' reads as its number; a long one is far too
+            # large without converting it (int() refuses more than 4,300 digits).
+            digits = value.strip()
+            value = int(digits) if len(digits) <= 12 else 10**12
         if isinstance(value, int) and not isinstance(value, bool):
             if abs(value) > 1_000_000_000:
                 self.r.error("LS034", node, f"{what}: change of {meter!r} is far too large", hint)
@@ -184,8 +219,6 @@ class ValueReader:
             return MeterChange(meter, "delta", value, where=where(node))
         if isinstance(value, str):
             text = value.strip()
-            if DELTA.match(text):
-                return MeterChange(meter, "delta", int(text), where=where(node))
             m = PERCENT.match(text)
             if m:
                 amount = float(m.group(2))
@@ -229,6 +262,7 @@ class ValueReader:
             if fields is None:
                 continue
             self.r.check_keys(fields, ROUTE_KEYS, rwhat, item)
+            self.route_extras(fields, item, rwhat)
             guard = self.condition(fields["if"][1], f"{rwhat} 'if'") if "if" in fields else None
             chance = None
             if "chance" in fields:
@@ -265,8 +299,12 @@ class ValueReader:
                     "LS037",
                     item,
                     f"the last route of {what} has a condition, so sometimes no route applies",
-                    "end the list with a fallback such as '{goto: tuesday}'",
+                    f"end the list with a fallback route that has no 'if' or 'chance', "
+                    f"such as '{{goto: {goto}}}'",
                 )
         return tuple(routes)
+
+    def route_extras(self, fields: dict[str, tuple[Node, Node]], node: Node, what: str) -> None:
+        """Keys of a route read elsewhere (format 1.1 ``allow``: see Elements)."""
 
     # -- choices, scenes, endings --

@@ -11,6 +11,8 @@ bounded memory.
 from __future__ import annotations
 
 import os
+import re
+import stat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,10 +34,24 @@ MAX_VALUES = 8_000_000
 about 300 bytes a node, so a 64 MiB file of one-character list items would need ~10 GB."""
 
 
+def line_breaks(text: str) -> int:
+    """Line breaks as YAML reads them: LF, CR alone and CR LF (one break), and NEL, LS and
+    PS, which both PyYAML's reader and libyaml also take as breaks. A file of CR-only lines
+    is as many lines to the parser as the same file with LF."""
+    return (
+        text.count("\n")
+        + text.count("\r")
+        - text.count("\r\n")
+        + text.count("\x85")
+        + text.count("\u2028")
+        + text.count("\u2029")
+    )
+
+
 def estimated_values(text: str) -> int:
     """An upper estimate of the scalars and collections in a document, from the characters
-    that separate them; counting is fast (~30 ms for 64 MiB) and needs no parse."""
-    return text.count("\n") + text.count(",") + text.count(": ")
+    that separate them; counting is fast (~100 ms for 64 MiB) and needs no parse."""
+    return line_breaks(text) + text.count(",") + text.count(": ")
 
 
 def where(node: Node) -> Where:
@@ -96,12 +112,21 @@ def read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnosti
                 "this is a directory, not a scenario file",
                 "name a .yaml file inside it",
             )
-        with path.open("rb") as f:
+        # Opened without blocking, then asked what it is before a byte is read: opening a
+        # FIFO for reading would otherwise wait forever for a writer, and a device such as
+        # /dev/zero never ends. Only a regular file is read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return fail(
+                    f"this is {_kind(st.st_mode)}, not a scenario file",
+                    "name a regular .yaml file",
+                )
             # Refuse a huge (or sparse) file by its size, without reading it; the bounded read
-            # still guards files whose size is not known ahead, such as /dev/zero or a pipe.
-            size = os.fstat(f.fileno()).st_size
-            too_big = size > MAX_FILE_BYTES
-            data = b"" if too_big else _read_bounded(f, size)
+            # still guards a file that grows while it is read.
+            too_big = st.st_size > MAX_FILE_BYTES
+            data = b"" if too_big else _read_bounded(f, st.st_size)
     except FileNotFoundError:
         return fail(
             "no such file",
@@ -117,6 +142,8 @@ def read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnosti
             f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
             "a scenario is text; split it or check you named the right file",
         )
+    if wide := _wide_encoding(data):
+        return fail(f"the file is {wide}, not UTF-8", "save it as UTF-8")
     if b"\x00" in data:
         return fail("the file is binary, not text", "a scenario is a UTF-8 YAML text file")
     try:
@@ -133,6 +160,33 @@ def read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnosti
             1,
         )
         return None, data, [d]
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _wide_encoding(data: bytes) -> str:
+    """'UTF-16' or 'UTF-32' when the bytes are text in one of them (by its byte-order mark,
+    or, without one, by the zero bytes ASCII text has at every other position), else ''.
+    Windows editors save 'Unicode' as UTF-16, which would otherwise be called binary."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if len(data) >= 4 and len(data) % 2 == 0 and b"\x00" in data:
+        half = len(data) // 2
+        if data[1::2].count(0) > half * 3 // 4 or data[0::2].count(0) > half * 3 // 4:
+            return "UTF-16"
+    return ""
 
 
 def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]:
@@ -159,8 +213,15 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
             # recurses, could exhaust the stack; report it as the limit it is.
             message = f"the YAML nests deeper than {MAX_DEPTH} levels"
             return None, [Diagnostic("LS004", "error", message, "flatten it", path, line, col)]
-        message = f"YAML syntax error: {e.problem or e.context or 'cannot parse'}"
-        hint = "check indentation and quoting near here (text containing ': ' needs quotes)"
+        problem = str(e.problem or e.context or "cannot parse")
+        if e.context and "duplicate anchor" in e.context:
+            problem = "the same anchor '&name' twice"
+        if problem == "found undefined alias" and mark:  # libyaml does not name it
+            at = text.split("\n", mark.line + 1)[mark.line][mark.column :]
+            name = re.match(r"\*([^\s,\[\]{}]{1,40})", at)
+            problem += f" '{name.group(1)}'" if name else ""
+        message = f"YAML syntax error: {cut(problem, MAX_PROBLEM_CHARS)}"
+        hint = _syntax_hint(problem)
         return None, [Diagnostic("LS002", "error", message, hint, path, line, col)]
     except yaml.reader.ReaderError as e:
         return None, [_reader_error(e, text, path)]
@@ -209,6 +270,27 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
         )
         return None, [d]
     return root, []
+
+
+MAX_PROBLEM_CHARS = 200
+"""Longest YAML parser message repeated in a diagnostic (some quote the file's text)."""
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in '...' when it was longer."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _syntax_hint(problem: str) -> str:
+    """A fix for PyYAML's and libyaml's commonest complaints; indentation and quoting else."""
+    if "undefined alias" in problem:
+        return (
+            "'*name' re-uses a value marked '&name' earlier in the file: mark it first, "
+            "or quote text that starts with '*'"
+        )
+    if "same anchor" in problem:
+        return "give each '&name' a different name"
+    return "check indentation and quoting near here (text containing ': ' needs quotes)"
 
 
 def _reader_error(e: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:

@@ -27,6 +27,7 @@ from textual_serve.download_manager import DownloadManager
 
 from sim.serve import pages
 from sim.serve.access import TOKEN_COOKIE, Access
+from sim.serve.keys import KEY_ENV
 from sim.serve.process import (
     ELSEWHERE,
     ENDED,
@@ -43,7 +44,6 @@ from sim.serve.visitors import NameTaken, Visitors, clean_name
 log = logging.getLogger("leadsim.serve")
 
 VISITOR_COOKIE = "leadsim_visitor"
-KEY_FILE_ENV = "LEADSIM_SIGNING_KEY_FILE"
 TEXTUAL_STATIC = Path(textual_serve.__file__).parent / "static"
 
 
@@ -215,7 +215,7 @@ class Server:
         return argv
 
     def environment(self) -> dict[str, str]:
-        return {"LEADSIM_HOME": str(self.settings.data), KEY_FILE_ENV: str(self.settings.key_file)}
+        return {"LEADSIM_HOME": str(self.settings.data), KEY_ENV: str(self.settings.key_file)}
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         key = self._key(request)

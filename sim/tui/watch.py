@@ -4,6 +4,10 @@ Watching is polling the file's modification time and size (no new dependency, an
 the same on every platform and network drive); the app does the polling with a timer and
 the loading in a worker. This module holds the two decisions a reader could question:
 what counts as "changed", and how far a session survives an edit.
+
+After each reload that loads, the deep analysis (:func:`sim.analysis.lint.lint`: softlocks,
+unreachable scenes, ...) runs in a second worker thread, so play never waits for it, and
+the warnings and errors the previous version did not have appear as one notification.
 """
 
 from __future__ import annotations
@@ -55,15 +59,70 @@ def carry_over(old: Session, new: Session) -> int:
     return carried
 
 
+ANNOUNCED = 3
+"""Most new findings listed in one notification; the rest are counted."""
+
+
+def finding(d: Diagnostic) -> tuple[str, str]:
+    """What identifies a deep finding across edits: its code and message, not its line
+    (adding a line above a softlock does not make it a new one)."""
+    return (d.code, d.message)
+
+
+def news(found: Sequence[Diagnostic], known: set[tuple[str, str]] | None) -> list[Diagnostic]:
+    """The warnings and errors in ``found`` that ``known`` (the last analysis) did not have."""
+    return [d for d in found if d.severity != "note" and finding(d) not in (known or set())]
+
+
 class WatchingApp(SessionFlow):
-    """The part of the app that polls the scenario file (a timer) and reloads it (a worker)."""
+    """The part of the app that polls the scenario file (a timer), reloads it (a worker) and
+    analyses each version that loads (another worker)."""
 
     _file_stamp: Stamp = None
+    _known_findings: set[tuple[str, str]] | None = None
 
     def start_watching(self, interval: float) -> None:
         assert self.scenario_path is not None
         self._file_stamp = stamp(self.scenario_path)
         self.set_interval(interval, self._poll, name="watch")
+        self.analyse(None, announce=False)  # what the file has now is not news
+
+    @work(thread=True, exclusive=True, group="watch-analysis")
+    def analyse(self, scenario: Scenario | None, announce: bool) -> None:
+        """Run the deep analysis of ``scenario`` (or of the file, when None) off the UI
+        thread; a newer reload's analysis replaces one still running."""
+        from textual.worker import get_current_worker
+
+        from sim.analysis import lint
+        from sim.format import loader
+
+        if scenario is None:
+            assert self.scenario_path is not None
+            scenario = loader.check(self.scenario_path)[0]
+            if scenario is None:
+                return
+        found = lint.lint(scenario)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._analysed, found, announce)
+
+    def _analysed(self, found: list[Diagnostic], announce: bool) -> None:
+        new = news(found, self._known_findings)
+        self._known_findings = {finding(d) for d in found if d.severity != "note"}
+        if not announce or not new:
+            return
+        from sim.safetext import plain
+
+        lines = [f"line {d.line}: {plain(d.message)} [{d.code}]" for d in new[:ANNOUNCED]]
+        if len(new) > ANNOUNCED:
+            lines.append(f"and {len(new) - ANNOUNCED} more: run leadsim validate")
+        errors = any(d.severity == "error" for d in new)
+        self.notify(
+            "\n".join(lines),
+            title=f"New {'problems' if errors else 'warnings'} in the edited scenario",
+            severity="error" if errors else "warning",
+            timeout=15,
+            markup=False,
+        )
 
     def _poll(self) -> None:
         assert self.scenario_path is not None
@@ -81,12 +140,12 @@ class WatchingApp(SessionFlow):
         self.call_from_thread(self._reloaded, scenario, diagnostics)
 
     def _reloaded(self, scenario: Scenario | None, diagnostics: Sequence[Diagnostic]) -> None:
-        from sim.format.diagnostics import errors
         from sim.tui.screens.load_error import LoadErrorScreen, WaitingScreen
 
         path = str(self.scenario_path)
         if scenario is None:
-            problems = errors(diagnostics) or list(diagnostics)
+            problems = [d for d in diagnostics if d.severity == "error" or d.code == "LS005"]
+            problems = problems or list(diagnostics)
             if isinstance(self.screen, LoadErrorScreen | WaitingScreen):
                 self.screen.show(path, problems)
             else:
@@ -94,6 +153,7 @@ class WatchingApp(SessionFlow):
             return
         if isinstance(self.screen, LoadErrorScreen):
             self.pop_screen()
+        self.analyse(scenario, announce=True)
         old = self.session
         if isinstance(self.screen, WaitingScreen) or old is None:
             if isinstance(self.screen, WaitingScreen):

@@ -3,6 +3,7 @@ server started as a trainer would. Screenshots go to ``browser.ARTIFACTS``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,8 @@ def test_a_trainee_joins_and_plays_by_keyboard_and_mouse(
     (log,) = sessions.glob("*.jsonl")
     verified = leadsim("replay", str(log), "--verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    reported = leadsim("report", str(sessions), "--index", ":memory:")
+    assert reported.returncode == 0 and "Ana Lima" in reported.stdout, reported.stderr
     header = records(sessions, "Ana Lima")[0]
     assert header["scenario"] == "check-in"
     assert [d["step"] for d in made] == [1, 2, 3]
@@ -231,3 +234,29 @@ def test_a_second_tab_takes_the_session_over(
         second.keyboard.press("1")
         wait_for_decisions(tmp_path / "sessions", "Ana", 1)
     assert len(list((tmp_path / "sessions").glob("*.jsonl"))) == 1
+
+
+def test_an_assessment_log_from_the_server_is_signed(
+    browser: Any, outside: Outside, tmp_path: Path
+) -> None:
+    sessions = tmp_path / "sessions"
+    with serving(tmp_path, "check-in", "--assessment") as link:
+        page = visitor(browser, outside)
+        join(page, link, "Ana")
+        wait_until(lambda: records(sessions, "Ana"), what="Ana's log")
+        page.keyboard.press("2")
+        wait_for_decisions(sessions, "Ana", 1)
+    (log,) = sessions.glob("*.jsonl")
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert records(sessions, "Ana")[0]["mode"] == "assessment"
+    assert all('"sig":"' in line for line in lines)
+    key = tmp_path / "serve" / "signing.key"
+    verified = leadsim("replay", "--verify", "--key", str(key), str(log))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    # A trainee who edits their handed-in copy is caught.
+    forged = tmp_path / "forged.jsonl"
+    slower = re.sub(r'"elapsed":[0-9.]+', '"elapsed":99.5', lines[1])  # only the time
+    assert slower != lines[1]
+    forged.write_text("\n".join([lines[0], slower, *lines[2:]]) + "\n", encoding="utf-8")
+    caught = leadsim("replay", "--verify", "--key", str(key), str(forged))
+    assert caught.returncode != 0 and "signature" in caught.stdout + caught.stderr

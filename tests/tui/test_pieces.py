@@ -87,3 +87,15 @@ def test_shelf_reads_each_file_once_until_it_changes(tmp_path: Path, monkeypatch
     os.utime(late, ns=(late.stat().st_mtime_ns + 10**9,) * 2)
     again = {row.name: row for row in shelf.scan([folder], shipped=False, index=index)}
     assert read == ["late.yaml"] and again["late.yaml"].title == "The Later Report"
+
+
+def test_the_load_error_screen_counts_what_the_loader_left_out() -> None:
+    from sim.format.diagnostics import Diagnostic, bounded
+    from sim.tui.screens.load_error import SHOWN, problems
+
+    found = [
+        Diagnostic("LS010", "error", f"unknown key 'k{i}'", "", "f.yaml", i + 1) for i in range(150)
+    ]
+    shown = problems(bounded(found, "f.yaml", dropped=1_000)).plain
+    assert shown.count("[LS010]") == SHOWN and "LS005" not in shown
+    assert shown.endswith(f"... and {150 + 1_000 - SHOWN:,} more")

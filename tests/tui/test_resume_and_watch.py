@@ -72,8 +72,13 @@ async def test_watch_reloads_shows_errors_and_keeps_the_place(
         assert "60/100" in screen_text(app)
 
         save(scenario, edited.replace("scenes:", "scenes: [", 1))
-        await wait_until(pilot, lambda: isinstance(app.screen, LoadErrorScreen))
-        assert "YAML syntax error" in screen_text(app)
+        # The screen is pushed before its text is drawn: wait for both.
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, LoadErrorScreen) and "YAML syntax error" in screen_text(app)
+            ),
+        )
 
         broken_at = app.session
         save(scenario, edited)
@@ -86,3 +91,45 @@ async def test_watch_reloads_shows_errors_and_keeps_the_place(
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert "A team that ships" in screen_text(app)
+
+
+async def test_watch_announces_new_deep_findings_without_stopping_play(
+    make_app: Callable[..., LeadsimApp], tmp_path: Path
+) -> None:
+    """An edit that leaves a scene unreachable is told as a notification after the reload;
+    what the file had before is not news, and play goes on."""
+    scenario = tmp_path / "late-report.yaml"
+    original = LATE.read_text(encoding="utf-8")
+    scenario.write_text(original, encoding="utf-8")
+    app = make_app(scenario, watch=True, watch_interval=0.05)
+    told: list[tuple[str, dict[str, Any]]] = []
+    real_notify = app.notify
+
+    def notify(message: str, **kw: Any) -> None:
+        told.append((message, kw))
+        real_notify(message, **kw)
+
+    app.notify = notify  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app._known_findings is not None)
+        orphan = (
+            "scenes:\n  orphan:\n    text: Never shown.\n    choices:\n"
+            "      - {id: x, text: X., style: leader, next: mixed}\n"
+        )
+        save(scenario, original.replace("scenes:\n", orphan, 1))
+        await wait_until(pilot, lambda: any("orphan" in m for m, _ in told))
+        (message, kw), *_ = [(m, k) for m, k in told if "orphan" in m]
+        assert "[LS101]" in message and kw["severity"] == "warning"
+        assert kw["title"] == "New warnings in the edited scenario"
+        assert isinstance(app.screen, PlayScreen)
+        await pilot.press("2", "enter")  # play goes on
+        assert "Thursday evening." in screen_text(app)
+        news = len(told)
+        again = original.replace("scenes:\n", orphan, 1).replace("Priya looks", "P. looks")
+        save(scenario, again)
+        await wait_until(pilot, lambda: len(told) > news)  # "Scenario reloaded"
+        await wait_until(
+            pilot,
+            lambda: all(w.is_finished for w in app.workers if w.group == "watch-analysis"),
+        )
+        assert not [m for m, _ in told[news:] if "orphan" in m]  # already told

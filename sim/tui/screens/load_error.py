@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from sim.format.diagnostics import Diagnostic
+from sim.format.diagnostics import Diagnostic, omitted
 from sim.tui.content import safe
 from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.titlebar import TitleBar
@@ -25,6 +25,10 @@ SHOWN = 12
 
 
 def problems(diagnostics: Sequence[Diagnostic]) -> Content:
+    """The first :data:`SHOWN` problems, then how many more (counting those the loader left
+    out of its report, LS005)."""
+    more = omitted(diagnostics)
+    diagnostics = [d for d in diagnostics if d.code != "LS005"]
     lines: list[Content] = []
     for d in diagnostics[:SHOWN]:
         lines.append(
@@ -35,8 +39,9 @@ def problems(diagnostics: Sequence[Diagnostic]) -> Content:
                 ("\n" + d.hint if d.hint else "", "italic"),
             )
         )
-    if len(diagnostics) > SHOWN:
-        lines.append(Content(f"... and {len(diagnostics) - SHOWN} more"))
+    more += max(0, len(diagnostics) - SHOWN)
+    if more:
+        lines.append(Content(f"... and {more:,} more"))
     return Content("\n\n").join(lines)
 
 
