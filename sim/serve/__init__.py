@@ -9,5 +9,7 @@ server's sessions folder, where `leadsim sessions`, `replay`, `report` and `sync
   cookie), so no visitor is ever offered another's unfinished session.
 - :mod:`sim.serve.access`: who may connect (loopback only, or a token).
 - :mod:`sim.serve.pages`: the pages (our own template: no web font, no CDN).
-- :mod:`sim.serve.server`: routes, session processes, idle time-out, the session limit.
+- :mod:`sim.serve.server`: routes, idle time-out, the session limit.
+- :mod:`sim.serve.process`: one visitor's simulator process and its websocket's close codes.
+- :mod:`sim.serve.keys`: the signing key file the session processes sign their logs with.
 """
