@@ -96,7 +96,7 @@ def test_a_softlock_prints_the_seed_and_the_trail_that_reproduce_it() -> None:
     stuck = engine.run(scenario, failure["seed"], ["ask"])
     assert stuck.scene == "meeting" and engine.available(scenario, stuck) == ()
     play = leadsim("play", str(SOFTLOCK), "--text", "--seed", str(failure["seed"]), stdin="2\n")
-    assert "--- meeting ---" in play.stdout
+    assert "--- Decision 2 ---" in play.stdout
 
 
 def test_engine_errors_and_endless_loops_are_failures(monkeypatch: pytest.MonkeyPatch) -> None:

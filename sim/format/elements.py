@@ -72,24 +72,7 @@ class Elements(ValueReader):
                     f"{what} has 'locked' but no 'if', so it is never locked",
                     "add the 'if' condition that unlocks it, or remove 'locked'",
                 )
-        once = False
-        if "once" in fields:
-            value = (
-                self.r.scalar(fields["once"][1])
-                if isinstance(fields["once"][1], ScalarNode)
-                else None
-            )
-            if value is UNREADABLE:
-                pass
-            elif not isinstance(value, bool):
-                self.r.error(
-                    "LS012",
-                    fields["once"][1],
-                    f"{what} once must be true or false",
-                    "write 'once: true'",
-                )
-            else:
-                once = value
+        once = self.boolean(fields["once"][1], f"{what} once") if "once" in fields else False
         traits = self.traits(fields["traits"][1], what, style) if "traits" in fields else ()
         routes = self.routes(fields["next"][1], what) if "next" in fields else ()
         if None in (cid, text, style, feedback) or not routes:
@@ -107,6 +90,17 @@ class Elements(ValueReader):
             traits=traits,
             where=where(node),
         )
+
+    def boolean(self, node: Node, what: str) -> bool:
+        """A ``true``/``false`` key; anything else is an error (and counts as false)."""
+        value = self.r.scalar(node) if isinstance(node, ScalarNode) else None
+        if value is UNREADABLE:
+            return False
+        if not isinstance(value, bool):
+            key = what.rsplit(" ", 1)[-1]
+            self.r.error("LS012", node, f"{what} must be true or false", f"write '{key}: true'")
+            return False
+        return value
 
     def traits(self, node: Node, what: str, style: str | None) -> tuple[str, ...]:
         items = (
@@ -146,6 +140,8 @@ class Elements(ValueReader):
         reflect = (
             self.r.text(fields["reflect"][1], f"{what} reflect") if "reflect" in fields else None
         )
+        title = self.r.text(fields["title"][1], f"{what} title") if "title" in fields else None
+        source = self.boolean(fields["source"][1], f"{what} source") if "source" in fields else False
         choices: list[Choice] = []
         if "choices" in fields:
             items = self.r.sequence(fields["choices"][1], f"{what} choices")
@@ -163,7 +159,16 @@ class Elements(ValueReader):
                     choices.append(choice)
         if text is None or not choices:
             return None
-        return Scene(sid, text, tuple(choices), speaker, reflect, where=where(node))
+        return Scene(
+            sid,
+            text,
+            tuple(choices),
+            speaker,
+            reflect,
+            where=where(node),
+            title=title,
+            source=source,
+        )
 
     def ending(self, eid: str, node: Node) -> Ending | None:
         what = f"ending {eid!r}"

@@ -26,7 +26,14 @@ TOP_KEYS = {
     "endings": True,
 }
 METER_KEYS = {"label": True, "start": True, "min": False, "max": False}
-SCENE_KEYS = {"text": True, "choices": True, "speaker": False, "reflect": False}
+SCENE_KEYS = {
+    "text": True,
+    "choices": True,
+    "speaker": False,
+    "reflect": False,
+    "title": False,
+    "source": False,
+}
 CHOICE_KEYS = {
     "id": True,
     "text": True,

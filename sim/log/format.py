@@ -1,7 +1,8 @@
 """The session log's format: its records, how each line is checked, and how one is written.
 
 One JSON object per line, ``type`` first: ``session`` (the header), ``decision``,
-``reflection``, ``rewind``, ``resume`` and ``end``. Meters are written by name, so a log stays
+``reflection``, ``rewind``, ``resume``, ``end`` and ``abandoned`` (an assessment the trainee
+left before its ending: the attempt counts, and it is never resumed). Meters are written by name, so a log stays
 readable when a scenario reorders its meters. The README's "Session logs" section is the
 reference; :data:`FORMAT` changes only when a reader of the old format could misread a log.
 """
@@ -166,7 +167,24 @@ class EndRecord:
     tally: dict[str, int]
 
 
-Record = Header | DecisionRecord | ReflectionRecord | RewindRecord | ResumeRecord | EndRecord
+@attrs.frozen
+class AbandonedRecord:
+    """The trainee left an assessment before its ending: the attempt counts as abandoned."""
+
+    line: int
+    step: int
+    at: str
+
+
+Record = (
+    Header
+    | DecisionRecord
+    | ReflectionRecord
+    | RewindRecord
+    | ResumeRecord
+    | EndRecord
+    | AbandonedRecord
+)
 TYPES: dict[str, type[Record]] = {
     "session": Header,
     "decision": DecisionRecord,
@@ -174,6 +192,7 @@ TYPES: dict[str, type[Record]] = {
     "rewind": RewindRecord,
     "resume": ResumeRecord,
     "end": EndRecord,
+    "abandoned": AbandonedRecord,
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sim.log.format import (
     FORMAT,
+    AbandonedRecord,
     MAX_LINE,
     DecisionRecord,
     EndRecord,
@@ -82,7 +83,7 @@ class LogFile:
     def _records(self) -> Iterator[Record]:
         lines = self._raw_lines()
         pending: tuple[int, bytes, bool] | None = None
-        ended = False
+        ended = abandoned = False
         while True:
             item = pending if pending is not None else next(lines, None)
             pending = None
@@ -118,8 +119,11 @@ class LogFile:
                 raise self.error(number, "a second session header in one log")
             elif ended and isinstance(record, DecisionRecord | EndRecord | ResumeRecord):
                 raise self.error(number, "a decision after the session's end without a rewind")
+            elif abandoned:
+                raise self.error(number, "a line after the attempt was abandoned")
             if isinstance(record, EndRecord | RewindRecord):
                 ended = isinstance(record, EndRecord)
+            abandoned = abandoned or isinstance(record, AbandonedRecord)
             yield record
 
     @staticmethod

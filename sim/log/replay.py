@@ -25,6 +25,7 @@ from sim.engine import State
 from sim.format import library, loader
 from sim.format.diagnostics import ScenarioError
 from sim.log import (
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     Header,
@@ -157,6 +158,7 @@ class Walker:
         self.following = True
         self.step = 0  # the recorded step the log stands at
         self.ended: EndRecord | None = None
+        self.abandoned: AbandonedRecord | None = None
         self.divergences: list[Divergence] = []
         self.counts: Counter[str] = Counter()
         self._rewound_from: int | None = None
@@ -189,6 +191,8 @@ class Walker:
                 self.state = saved
         elif isinstance(record, EndRecord):
             self._end(record)
+        elif isinstance(record, AbandonedRecord):
+            self.abandoned = record
         return None
 
     def _decision(self, rec: DecisionRecord) -> Step:
@@ -406,6 +410,8 @@ class Recorded:
     divergences: list[Divergence]
     problem: LogError | None
     cut_line: int | None
+    abandoned: AbandonedRecord | None = None
+    """Set when the trainee left this assessment before its ending."""
 
     @property
     def scenario(self) -> Scenario:
@@ -438,4 +444,5 @@ def collect(path: Path, override: Path | None = None, dirs: Iterable[Path] = ())
         walker.divergences,
         problem or log.problem,
         log.cut_line,
+        walker.abandoned,
     )

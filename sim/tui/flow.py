@@ -79,14 +79,13 @@ class SessionFlow(App[int]):
         from sim.tui.content import safe
         from sim.tui.screens.dialogs import AskScreen
 
-        newest = found[0]
-        older = f"\n({len(found) - 1} older ones too; `leadsim sessions` lists them.)"
+        newest = found[0]  # only the latest: older ones are listed by `leadsim sessions`
         question = Content.assemble(
             "You have an unfinished session of ",
             safe(scenario.title, "bold"),
             ":\n",
             safe(describe_unfinished(newest)),
-            "." + (older if found[1:] else ""),
+            ".",
         )
 
         def answered(answer: str | None) -> None:
