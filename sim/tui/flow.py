@@ -137,7 +137,7 @@ class SessionFlow(App[int]):
             return DebriefScreen(session)
         from sim.tui.screens.play import PlayScreen
 
-        return PlayScreen(session)
+        return PlayScreen(session, settle=self.options.settle)
 
     def _show(self, screen: Screen[None]) -> None:
         """Replace the play/debrief screen on top of the library (or push the first one)."""

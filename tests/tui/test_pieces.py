@@ -40,7 +40,7 @@ def test_prose_reflows_hard_wrapped_paragraphs_and_keeps_deliberate_breaks() -> 
 
 
 def test_signed_uses_a_real_minus() -> None:
-    assert (signed(10), signed(-5), signed(0)) == ("+10", "\N{MINUS SIGN}5", "0")
+    assert (signed(10), signed(-5), signed(0)) == ("+10", "\N{MINUS SIGN}5", "+0")
 
 
 def test_length_and_reading_order_of_the_fixture() -> None:
