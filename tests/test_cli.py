@@ -78,9 +78,7 @@ def test_same_seed_same_session() -> None:
 
 
 def test_coach_feedback_can_be_held_back() -> None:
-    out = leadsim(
-        "play", SMALL, "--text", "--seed", "1", "--feedback", "consequences", stdin="1\n"
-    )
+    out = leadsim("play", SMALL, "--text", "--seed", "1", "--feedback", "consequences", stdin="1\n")
     assert "Changes: Team trust -10, Results +15" in out.stdout
     assert "Style:" not in out.stdout and "nobody was asked" not in out.stdout
 

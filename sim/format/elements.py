@@ -141,7 +141,9 @@ class Elements(ValueReader):
             self.r.text(fields["reflect"][1], f"{what} reflect") if "reflect" in fields else None
         )
         title = self.r.text(fields["title"][1], f"{what} title") if "title" in fields else None
-        source = self.boolean(fields["source"][1], f"{what} source") if "source" in fields else False
+        source = (
+            self.boolean(fields["source"][1], f"{what} source") if "source" in fields else False
+        )
         choices: list[Choice] = []
         if "choices" in fields:
             items = self.r.sequence(fields["choices"][1], f"{what} choices")

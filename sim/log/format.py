@@ -2,9 +2,10 @@
 
 One JSON object per line, ``type`` first: ``session`` (the header), ``decision``,
 ``reflection``, ``rewind``, ``resume``, ``end`` and ``abandoned`` (an assessment the trainee
-left before its ending: the attempt counts, and it is never resumed). Meters are written by name, so a log stays
-readable when a scenario reorders its meters. The README's "Session logs" section is the
-reference; :data:`FORMAT` changes only when a reader of the old format could misread a log.
+left before its ending: the attempt counts, and it is never resumed). Meters are written by
+name, so a log stays readable when a scenario reorders its meters. The README's "Session
+logs" section is the reference; :data:`FORMAT` changes only when a reader of the old format
+could misread a log.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sim.log.format import (
     FORMAT,
-    AbandonedRecord,
     MAX_LINE,
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     Header,

@@ -199,7 +199,8 @@ class TextPlay:
                 if reply:
                     s.reflect(reply)
             elif question:
-                self.say(f"Reflect: {plain(question)} (not asked: input is not a terminal; --reflect asks)")
+                note = "not asked: input is not a terminal; --reflect asks"
+                self.say(f"Reflect: {plain(question)} ({note})")
         self.debrief()
         return 0
 
@@ -243,7 +244,5 @@ class TextPlay:
             self.say(f"Please type a number from 1 to {len(numbered)}, or q to stop.")
 
 
-def play(
-    session: Session, stdin: TextIO, stdout: TextIO, *, reflect: bool | None = None
-) -> int:
+def play(session: Session, stdin: TextIO, stdout: TextIO, *, reflect: bool | None = None) -> int:
     return TextPlay(session, stdin, stdout, reflect=reflect).run()

@@ -36,7 +36,9 @@ class SessionFlow(App[int]):
                 while self.screen is not screen:
                     self.pop_screen()
                 return
-        library = LibraryScreen(self.options.dirs, self.options.shipped)
+        log = self.options.log
+        logs = log if log is not None and log.suffix != ".jsonl" else None  # a folder of logs
+        library = LibraryScreen(self.options.dirs, self.options.shipped, self.options.name, logs)
         if len(self.screen_stack) > 1:
             self.switch_screen(library)
         else:
