@@ -144,8 +144,9 @@ def test_sessions_lists_when_scenario_trainee_and_state(tmp_path: Path) -> None:
     out = leadsim("sessions", str(tmp_path))
     assert out.returncode == 0
     rows = out.stdout.splitlines()
-    assert rows[0].split() == ["when", "(UTC)", "scenario", "trainee", "state", "log"]
+    assert rows[0].split() == ["when", "(UTC)", "scenario", "trainee", "mode", "state", "log"]
     assert "log-fixture" in rows[1] and "Ana" in rows[1] and "ended: quit" in rows[1]
+    assert "practice" in rows[1]
     assert "Bo" in rows[2] and "unfinished, before decision 2" in rows[2]
     empty = leadsim("sessions", str(tmp_path / "none"))
     assert empty.returncode == 1 and "no such folder" in empty.stderr
