@@ -133,7 +133,8 @@ class LeadsimApp(WatchingApp):
                 ("This attempt will count as abandoned: ", "bold"),
                 "the log records it, your trainer sees it, and it cannot be resumed.",
             )
-            answers = [("leave", "Leave and abandon this attempt"), ("stay", "Stay")]
+            # Stay first: a stray Enter must not abandon the attempt.
+            answers = [("stay", "Stay"), ("leave", "Leave and abandon this attempt")]
         else:
             title = "Leave the scenario?"
             question = Content.assemble(

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Static
 from sim.log import EndRecord
 from sim.log.replay import Recorded, Step, meter_changes, offered
 from sim.safetext import plain
-from sim.tui.content import safe
+from sim.tui.content import prose, safe
 from sim.tui.widgets.meters import MetersPanel
 
 STYLE_WORD = {"manager": "MANAGER", "leader": "LEADER", "neutral": "NEUTRAL"}
@@ -139,17 +139,21 @@ class ReplayApp(App[int]):
     def show_step(self, step: Step) -> None:
         rec = step.record
         sc = self.recorded.scenario
-        heading = f"Decision {rec.step} \N{MIDDLE DOT} {len(self.steps)} recorded"
+        scene = sc.scenes.get(rec.scene)
+        name = f" \N{MIDDLE DOT} {plain(scene.title)}" if scene is not None and scene.title else ""
+        heading = f"Decision {rec.step}{name} \N{MIDDLE DOT} {len(self.steps)} recorded"
         if step.rewound_from is not None:
             heading += f" \N{MIDDLE DOT} rewound here from decision {step.rewound_from}"
         self.query_one("#position", Static).update(Content.styled(heading, "bold"))
-        scene = sc.scenes.get(rec.scene)
         if scene is None:
-            text = Content(f"(Scene {plain(rec.scene)} is no longer in the scenario.)")
+            text = Content("(This scene is no longer in the scenario.)")
         elif scene.speaker:
-            text = Content.assemble(safe(scene.speaker, "bold"), "\n", safe(scene.text.rstrip()))
+            who = Content.assemble(("Source: ", "italic"), safe(scene.speaker, "italic"))
+            if not scene.source:
+                who = Content.assemble(safe(scene.speaker, "bold"), " says:")
+            text = Content.assemble(who, "\n", Content(prose(scene.text)))  # re-flowed
         else:
-            text = safe(scene.text.rstrip())
+            text = Content(prose(scene.text))
         self.query_one("#scene", Static).update(text)
         lines = []
         for shown in offered(sc, step):
@@ -183,7 +187,8 @@ class ReplayApp(App[int]):
         self.query_one("#choices", Static).update("")
         if end is None:
             last = self.steps[-1].record.step if self.steps else 0
-            self.query_one("#position", Static).update(Content.styled("Unfinished", "bold"))
+            word = "Abandoned" if self.recorded.abandoned is not None else "Unfinished"
+            self.query_one("#position", Static).update(Content.styled(word, "bold"))
             self.query_one("#scene", Static).update(
                 Content(f"The log stops after decision {last}; the session has no ending yet.")
             )
@@ -194,7 +199,7 @@ class ReplayApp(App[int]):
         ending = sc.endings.get(end.ending)
         title = plain(ending.title) if ending is not None else plain(end.ending)
         self.query_one("#position", Static).update(Content.styled(f"Ending: {title}", "bold"))
-        text = safe(ending.text.rstrip()) if ending is not None else Content("")
+        text = Content(prose(ending.text)) if ending is not None else Content("")
         self.query_one("#scene", Static).update(text)
         t = end.tally
         self.query_one("#outcome", Static).update(

@@ -73,7 +73,7 @@ async def test_watch_reloads_shows_errors_and_keeps_the_place(
 
         save(scenario, edited.replace("scenes:", "scenes: [", 1))
         await wait_until(pilot, lambda: isinstance(app.screen, LoadErrorScreen))
-        assert "YAML syntax error" in screen_text(app)
+        await wait_until(pilot, lambda: "YAML syntax error" in screen_text(app))  # painted
 
         broken_at = app.session
         save(scenario, edited)

@@ -20,6 +20,7 @@ typed for the screen before (a double Enter, a number pressed twice).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -41,6 +42,23 @@ from sim.tui.widgets.scene import SceneView
 from sim.tui.widgets.titlebar import TitleBar
 
 Phase = Literal["choosing", "feedback"]
+
+
+class SceneScroll(VerticalScroll, can_focus=False):
+    """The scene text's own scroll. Its size changes when the panel below it grows or
+    shrinks (choices, feedback), which moves what it can show: ``changed`` is told then,
+    as well as when it scrolls or its text changes."""
+
+    def __init__(self, changed: Callable[[], None], *, id: str) -> None:
+        super().__init__(id=id)
+        self.changed = changed
+
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", lambda: self.changed(), init=False)
+        self.watch(self, "virtual_size", lambda: self.changed(), init=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.changed)
 
 
 class PlayScreen(Screen[None]):
@@ -82,7 +100,7 @@ class PlayScreen(Screen[None]):
         with Horizontal(id="play-body"):
             yield MetersPanel(self.session.scenario.meters, id="meters")
             with Vertical(id="play-main"):
-                with VerticalScroll(id="scene-scroll", can_focus=False):
+                with SceneScroll(self._cue, id="scene-scroll"):
                     yield SceneView(id="scene")
                 yield Static(id="scene-more")
                 with VerticalScroll(id="decide", can_focus=False):
@@ -92,15 +110,9 @@ class PlayScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        scroll = self.query_one("#scene-scroll", VerticalScroll)
-        self.watch(scroll, "scroll_y", self._cue, init=False)
-        self.watch(scroll, "virtual_size", self._cue, init=False)
         self.show_scene()
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._cue)
-
-    def _cue(self, *_: object) -> None:
+    def _cue(self) -> None:
         """Say when the scene text is cut above or below (it scrolls on its own)."""
         scroll = self.query_one("#scene-scroll", VerticalScroll)
         above = scroll.scroll_y > 0
