@@ -73,7 +73,7 @@ def test_sessions_shows_mode_and_abandoned_and_discards_only_practice(
         os.utime(s.recorder.path, (old, old))  # type: ignore[union-attr]
     listing = leadsim("sessions", str(tmp_path))
     rows = listing.stdout.splitlines()
-    assert "assessment" in rows[1] and "ABANDONED at decision 2" in rows[1]
+    assert "assessment" in rows[1] and "ABANDONED before decision 2" in rows[1]
     assert "practice" in rows[2] and "unfinished, before decision 2" in rows[2]
     out = leadsim("sessions", str(tmp_path), "--discard")
     assert out.returncode == 0, out.stderr

@@ -46,7 +46,7 @@ def state_of(info: LogInfo) -> str:
     if info.problem:
         return "unreadable"
     if info.abandoned:
-        return f"ABANDONED at decision {info.step + 1}"
+        return f"ABANDONED before decision {info.step + 1}"
     if info.finished:
         return f"ended: {plain(info.ending or '?')}"
     return f"unfinished, before decision {info.step + 1}"

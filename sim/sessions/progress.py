@@ -2,19 +2,19 @@
 library's "finished twice, best outcome GOOD" line.
 
 Only each log's first line and tail are read (:func:`sim.log.list_sessions`), and the library
-asks in a worker thread after its list is on screen, so start-up does not wait for it.
+asks in a worker thread after its list is on screen, so start-up does not wait for it. A
+folder without logs (a new trainee) is seen with one directory listing, before the log
+reader (and the engine it imports) is loaded at all.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
-
-from sim.log import list_sessions
-from sim.model import OUTCOMES
 
 _ANY: Any = object()
 
@@ -53,6 +53,11 @@ def progress(
     ``trainee`` (None: sessions without a name; omitted: anyone's) went. ``outcomes`` maps a
     scenario id to its endings' outcomes (ending id to outcome); an unreadable folder or
     log counts as nothing."""
+    if not _any_log(folder):
+        return {}
+    from sim.log import list_sessions
+    from sim.model import OUTCOMES
+
     counts: dict[str, dict[str, Any]] = {}
     try:
         infos = list_sessions(folder)
@@ -75,3 +80,21 @@ def progress(
         elif info.step:
             c["unfinished"] += 1
     return {sid: Progress(**c) for sid, c in counts.items()}
+
+
+def _any_log(folder: Path | None) -> bool:
+    """Is there a log to read? (The default folder is :func:`sim.log.sessions_dir`'s, worked
+    out here without importing the log package.)"""
+    if folder is None:
+        home = os.environ.get("LEADSIM_HOME")  # sim.log.HOME_ENV
+        if home:
+            folder = Path(home).expanduser() / "sessions"
+        else:
+            import platformdirs
+
+            folder = platformdirs.user_data_path("leadsim") / "sessions"
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.endswith(".jsonl") for e in entries)
+    except OSError:
+        return False
