@@ -54,10 +54,14 @@ class SceneScroll(VerticalScroll, can_focus=False):
         self.changed = changed
 
     def on_mount(self) -> None:
-        self.watch(self, "scroll_y", lambda: self.changed(), init=False)
-        self.watch(self, "virtual_size", lambda: self.changed(), init=False)
+        self.watch(self, "scroll_y", self._later, init=False)
+        self.watch(self, "virtual_size", self._later, init=False)
 
     def on_resize(self) -> None:
+        self._later()
+
+    def _later(self) -> None:
+        """After the layout settles: mid-layout, size and content may not agree yet."""
         self.call_after_refresh(self.changed)
 
 
