@@ -410,8 +410,7 @@ class Recorded:
     divergences: list[Divergence]
     problem: LogError | None
     cut_line: int | None
-    abandoned: AbandonedRecord | None = None
-    """Set when the trainee left this assessment before its ending."""
+    abandoned: AbandonedRecord | None = None  # an assessment left before its ending
 
     @property
     def scenario(self) -> Scenario:
