@@ -141,6 +141,9 @@ def wait_for_screen_change(page: Any, before: bytes, name: str) -> bytes:
         time.sleep(0.15)
         now: bytes = page.screenshot()
         if now != before and now == last:
+            # The simulator drops keys that arrive within 0.3 s of a new screen (they were
+            # meant for the one before); a person reads first, and so does the test.
+            time.sleep(0.35)
             return shot(page, name)
         last = now
     raise AssertionError(f"the screen did not settle on a change ({name})")

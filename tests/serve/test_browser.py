@@ -55,10 +55,13 @@ def visitor(browser: Any, outside: Outside) -> Any:
 
 
 def join(page: Any, link: str, name: str) -> None:
+    """Join as ``name`` and wait until the first screen is drawn and still (keys typed
+    while a screen appears are dropped by the simulator, as a person's would not be)."""
     page.goto(link)
     page.fill("#name", name)
     page.click("#join")
     page.wait_for_selector("body.-first-byte", timeout=START_MS)
+    wait_for_screen_change(page, b"", f"joined-{name}")
 
 
 def test_a_trainee_joins_and_plays_by_keyboard_and_mouse(
@@ -82,7 +85,9 @@ def test_a_trainee_joins_and_plays_by_keyboard_and_mouse(
         page.keyboard.press("Enter")  # carry on to the next scene
         second = wait_for_screen_change(page, shown, "scene-2")
 
-        page.keyboard.press("ArrowDown")  # highlight the second choice, then Enter
+        # Nothing is highlighted when a scene appears: down twice to the second, then Enter.
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
         moved = wait_for_screen_change(page, second, "scene-2-highlight")
         page.keyboard.press("Enter")
         wait_for_decisions(sessions, "Ana Lima", 2)
@@ -90,6 +95,8 @@ def test_a_trainee_joins_and_plays_by_keyboard_and_mouse(
         page.keyboard.press("Enter")
         third = wait_for_screen_change(page, shown, "scene-3")
 
+        page.keyboard.press("ArrowDown")  # only to find the first choice's row on screen
+        wait_for_screen_change(page, third, "scene-3-highlight")
         x, y = highlighted_row(page)  # the first choice, clicked
         page.mouse.click(x, y)
         made = wait_for_decisions(sessions, "Ana Lima", 3)
@@ -222,6 +229,8 @@ def test_a_second_tab_takes_the_session_over(
     with serving(tmp_path, "check-in") as link:
         first = visitor(browser, outside)
         join(first, link, "Ana")
+        first.keyboard.press("2")  # one decision, so there is a session worth resuming
+        wait_for_decisions(tmp_path / "sessions", "Ana", 1)
         second = first.context.new_page()  # the same visitor (same cookies), another tab
         second.goto(link + "play")
         second.wait_for_selector("body.-first-byte", timeout=START_MS)
@@ -232,7 +241,7 @@ def test_a_second_tab_takes_the_session_over(
         second.keyboard.press("Enter")  # resume the session the first tab started
         wait_for_screen_change(second, offer, "taken-over-resumed")
         second.keyboard.press("1")
-        wait_for_decisions(tmp_path / "sessions", "Ana", 1)
+        wait_for_decisions(tmp_path / "sessions", "Ana", 2)
     assert len(list((tmp_path / "sessions").glob("*.jsonl"))) == 1
 
 
