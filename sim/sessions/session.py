@@ -97,6 +97,15 @@ class Session:
     def choice_ids(self) -> list[str]:
         return [d.choice for d in self.decisions()]
 
+    def visits(self) -> dict[str, int]:
+        """How often each scene was entered on the current path, from the history (the
+        engine's state counts only the scenes conditions read)."""
+        counts = {self.scenario.start: 1}
+        for d in self.decisions():
+            if d.goto in self.scenario.scenes:
+                counts[d.goto] = counts.get(d.goto, 0) + 1
+        return counts
+
     def meters(self) -> dict[str, int]:
         return engine.meters_by_name(self.scenario, self.state.meters)
 

@@ -38,7 +38,7 @@ def first_line(text: str, limit: int = 160) -> str:
 def map_options(session: Session) -> list[Option]:
     sc = session.scenario
     state = session.state
-    visits = dict(state.visits)
+    visits = session.visits()
     earlier = {b.ending for b in session.branches if b.ending}
     options: list[Option] = [Option(Content.styled("Scenes", "bold underline"), disabled=True)]
     for scene_id in reading_order(sc):
@@ -89,7 +89,7 @@ class MapScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.session
-        visited = len(dict(s.state.visits))
+        visited = len(s.visits())
         info = f"map  \N{MIDDLE DOT}  visited {visited} of {len(s.scenario.scenes)} scenes"
         yield TitleBar(safe(s.scenario.title, "bold"), info)
         yield OptionList(*map_options(s), markup=False, id="map")
