@@ -220,11 +220,11 @@ def _engine_run(
         offered = engine.available(scenario, state)
         if not offered:
             return state, failure("softlock", "the scene offers no available choice"), seed, path
+        ties = offered
         if least:
             fewest = min(uses[(state.scene, c.id)] for c in offered)
-            pick = rng.choice([c for c in offered if uses[(state.scene, c.id)] == fewest])
-        else:
-            pick = rng.choice(offered)
+            ties = tuple(c for c in offered if uses[(state.scene, c.id)] == fewest)
+        pick = ties[0] if len(ties) == 1 else rng.choice(ties)  # no draw without a choice
         uses[(state.scene, pick.id)] += 1
         path.append((state.scene, pick.id))
         answers.append(offered.index(pick) + 1)
