@@ -1,4 +1,4 @@
-"""Rows 5 and 7 of ``benchmarks/run.py``: random play-testing against ChoiceScript run live,
+"""Rows 5 and 8 of ``benchmarks/run.py``: random play-testing against ChoiceScript run live,
 and the engine's cost per decision by path length.
 
 Row 5 times whole processes against whole processes, interleaved, on the same twin
@@ -171,7 +171,7 @@ def row_path_length(quick: bool) -> Section:
     from sim import engine
     from sim.format import loader
 
-    section = Section("7. Engine cost per decision by path length (sim.engine.choose)")
+    section = Section("8. Engine cost per decision by path length (sim.engine.choose)")
     lengths = (10, 8_000)
     decisions, repeat = (16_000, 3) if quick else (32_000, 7)
     section.headers = ["path length (decisions)", "decisions timed", "us/decision (median)"]

@@ -30,6 +30,7 @@ COMMANDS = {
     "resume": "sim.commands.resume",
     "replay": "sim.commands.replay",
     "sessions": "sim.commands.sessions",
+    "report": "sim.commands.report",
 }
 
 

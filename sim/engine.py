@@ -17,19 +17,13 @@ from typing import Any
 import attrs
 
 from sim.model import Choice, Effects, Route, Scenario, Scene, Style
+from sim.rng import draw as _draw
+from sim.rng import order
 
 _MASK = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15
-
-
-def _draw(rng: int) -> tuple[int, float]:
-    """Advance a SplitMix64 state; return the new state and a float in [0, 1)."""
-    rng = (rng + _GOLDEN) & _MASK
-    z = rng
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    z ^= z >> 31
-    return rng, (z >> 11) / float(1 << 53)
+MAX_SEED = (1 << 64) - 1
+"""Seeds are 0 to 2^64-1 (the generator's width, :mod:`sim.rng`); `play --seed` refuses
+others, and `replay --verify` reports a log that records one."""
 
 
 class EngineError(Exception):
@@ -58,6 +52,8 @@ class Decision:
     flags_set: frozenset[str]
     flags_cleared: frozenset[str]
     goto: str
+    shown: tuple[str, ...] = ()
+    """The scene's choice ids in the order shown, when the scenario shuffles them."""
 
     def deltas(self) -> tuple[int, ...]:
         return tuple(a - b for a, b in zip(self.after, self.before, strict=True))
@@ -124,6 +120,10 @@ class _Facts:
         return self.state.visits_to(scene)
 
 
+Facts = _Facts
+"""What a condition sees of a state (for :mod:`sim.prose`, which reads text for a state)."""
+
+
 # --- starting and offering --------------------------------------------------------------
 
 
@@ -147,8 +147,18 @@ def start(scenario: Scenario, seed: int) -> State:
     )
 
 
+def shown(scenario: Scenario, state: State, scene: Scene) -> tuple[Choice, ...]:
+    """A scene's choices in the order they are shown: file order, or with ``shuffle`` an
+    order drawn from the session's generator (:func:`sim.rng.order`), different per visit."""
+    if not scenario.shuffle or len(scene.choices) < 2:
+        return scene.choices
+    return tuple(
+        scene.choices[i] for i in order(state.rng, state.step, scene.id, len(scene.choices))
+    )
+
+
 def choices(scenario: Scenario, state: State) -> tuple[Offer, ...]:
-    """The choices shown now, in file order.
+    """The choices shown now, in file order (or the shuffled order, see :func:`shown`).
 
     A choice whose guard fails is hidden, unless it carries ``locked``: then it is shown
     unavailable with that reason. A ``once`` choice already taken is hidden.
@@ -158,7 +168,7 @@ def choices(scenario: Scenario, state: State) -> tuple[Offer, ...]:
     scene = scenario.scenes[state.scene]
     f = _Facts(scenario, state)
     offers = []
-    for choice in scene.choices:
+    for choice in shown(scenario, state, scene):
         if choice.once and f"{scene.id}/{choice.id}" in state.taken:
             continue
         if choice.guard is None or choice.guard.test(f):
@@ -320,7 +330,8 @@ def choose(scenario: Scenario, state: State, choice_id: str) -> State:
     )
     goto, rng = _route(scenario, moved, choice)
     tally = list(state.tally)
-    tally[_STYLE_SLOT[choice.style]] += 1
+    if not scene.narration:  # reading a narration scene is no decision of any style
+        tally[_STYLE_SLOT[choice.style]] += 1
     decision = Decision(
         step=state.step + 1,
         scene=scene.id,
@@ -332,6 +343,7 @@ def choose(scenario: Scenario, state: State, choice_id: str) -> State:
         flags_set=effects.set - state.flags,
         flags_cleared=effects.clear & state.flags,
         goto=goto,
+        shown=tuple(o.choice.id for o in choices(scenario, state)) if scenario.shuffle else (),
     )
     ending = goto if goto in scenario.endings else None
     return State(

@@ -25,8 +25,8 @@ LAYERS: tuple[Layer, ...] = (
         "core",
         0,
         "sim",
-        "`model`, `conditions`, `engine`, `traits`, `safetext`, `layers`: a scenario's parts "
-        "and the pure engine; no I/O, no clock",
+        "`model`, `conditions`, `engine`, `rng`, `prose`, `traits`, `safetext`, `layers`: a "
+        "scenario's parts and the pure engine; no I/O, no clock",
     ),
     Layer(
         "format",
@@ -39,15 +39,17 @@ LAYERS: tuple[Layer, ...] = (
         "analysis",
         2,
         "sim.analysis",
-        "`statespace`, `explore`, `stategraph`, `lint`, `playtest`, `graph`: what every path "
-        "of a scenario can do",
+        "`statespace`, `explore`, `stategraph`, `paths`, `lint`, `playtest`, `graph`, "
+        "`stylemix`, `cues`, `rubric`, `pacing`, `teaching`: what every path of a scenario "
+        "can do, and whether it teaches what it claims",
     ),
     Layer(
         "log",
         2,
         "sim.log",
-        "`format`, `writer`, `reader`, `files`, `replay`: session logs written, read back and "
-        "re-run through the engine",
+        "`format`, `writer`, `lock`, `signing`, `reader`, `files`, `replay`, `shown`, `screen`: "
+        "session logs written (one writer, optionally signed), read back and re-run through the "
+        "engine",
     ),
     Layer(
         "xapi",
@@ -65,6 +67,7 @@ LAYERS: tuple[Layer, ...] = (
         "report",
         4,
         "sim.report",
+        "`walk`, `index`, `rows`, `cohort`, `text`, `html`, `flow`, `privacy`, `synthetic`: "
         "the cohort index and what a trainer reads of it",
     ),
     Layer("text", 5, "sim.text", "the plain-text player and its resume offer"),

@@ -7,7 +7,7 @@ equality, so two scenarios with the same content compare equal wherever their te
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Literal
 
 import attrs
@@ -21,6 +21,11 @@ FEEDBACK_MODES: tuple[FeedbackMode, ...] = ("coach", "consequences", "debrief")
 Outcome = Literal["best", "good", "mixed", "poor"]
 OUTCOMES: tuple[Outcome, ...] = ("best", "good", "mixed", "poor")
 FORMAT_VERSION = 1
+FORMAT_VERSIONS: tuple[str, ...] = ("1", "1.1")
+"""The format versions this version reads; "1.1" adds the elements docs/authoring.md marks
+as 1.1 (conditional text, values in text, narration scenes, outcomes, shuffle, allow)."""
+CONTINUE = "(continue)"
+"""The choice id of a narration scene's one way on (never a valid id in a file)."""
 
 
 @attrs.frozen
@@ -80,6 +85,82 @@ class Guard:
 
 
 @attrs.frozen
+class Insert:
+    """A value written into text: a meter's ``value`` or ``label``, or the ``trainee``'s name."""
+
+    name: str
+    field: Literal["value", "label", "trainee"]
+
+
+Line = tuple["str | Insert", ...]
+"""One paragraph of text: literal pieces and inserted values."""
+
+
+@attrs.frozen
+class Branch:
+    """``{if: COND, text: ..., else: ...}``: a part of a text shown only when ``guard`` holds
+    (or its ``otherwise`` when it does not)."""
+
+    guard: Guard
+    then: Text
+    otherwise: Text | None = None
+
+
+@attrs.frozen
+class Text:
+    """Text that follows the trainee's path: paragraphs and conditional parts, resolved for a
+    state by :func:`sim.prose.say`. A text with neither is kept as a plain ``str``."""
+
+    parts: tuple[Line | Branch, ...]
+
+
+Prose = str | Text
+"""Any text a trainee reads."""
+
+
+def sketch(text: Prose | None) -> str:
+    """A text as an author wrote it, for overviews that show no state (the map): inserts as
+    ``${name}``, each conditional part as its ``text``."""
+    if not isinstance(text, Text):
+        return text or ""
+    out = []
+    for part in text.parts:
+        if isinstance(part, Branch):
+            out.append(sketch(part.then))
+        else:
+            out.append(
+                "".join(
+                    bit
+                    if isinstance(bit, str)
+                    else "${" + (bit.name if bit.field != "label" else bit.name + ".label") + "}"
+                    for bit in part
+                )
+            )
+    return "\n\n".join(out)
+
+
+def text_guards(text: Prose | None) -> Iterator[Guard]:
+    """The conditions inside a text (conditional parts, nested ones too)."""
+    if isinstance(text, Text):
+        for part in text.parts:
+            if isinstance(part, Branch):
+                yield part.guard
+                yield from text_guards(part.then)
+                yield from text_guards(part.otherwise)
+
+
+@attrs.frozen
+class Allowance:
+    """``allow: [LS121]`` on an element (format 1.1): those warning codes are silenced for
+    problems reported anywhere from ``start`` to ``end`` (the element's place in the file)."""
+
+    codes: frozenset[str]
+    start: Where
+    end: Where
+    what: str
+
+
+@attrs.frozen
 class Route:
     """One step of a ``next`` list. The first route whose guard holds and whose chance roll
     succeeds is taken; a route with neither is the fallback."""
@@ -93,26 +174,32 @@ class Route:
 @attrs.frozen
 class Choice:
     id: str
-    text: str
+    text: Prose
     style: Style
     routes: tuple[Route, ...]
     effects: Effects = Effects()
-    feedback: str = ""
+    feedback: Prose = ""
     guard: Guard | None = None
     locked: str | None = None
     once: bool = False
     traits: tuple[str, ...] = ()
+    outcome: Prose = ""
+    """What happens next in the story (shown in every feedback mode; format 1.1)."""
     where: Where | None = _where
 
 
 @attrs.frozen
 class Scene:
+    """A scene. A narration scene (format 1.1) has no choices of the author's: its one
+    choice, :data:`CONTINUE`, follows the scene's ``next``, and ``narration`` is set."""
+
     id: str
-    text: str
+    text: Prose
     choices: tuple[Choice, ...]
     speaker: str | None = None
-    reflect: str | None = None
+    reflect: Prose | None = None
     where: Where | None = _where
+    narration: bool = False
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)
@@ -122,10 +209,23 @@ class Scene:
 class Ending:
     id: str
     title: str
-    text: str
+    text: Prose
     outcome: Outcome | None = None
-    lessons: tuple[str, ...] = ()
+    lessons: tuple[Prose, ...] = ()
     where: Where | None = _where
+
+
+@attrs.frozen
+class BestNeeds:
+    """How many manager and leader decisions every path to a best ending must take
+    (``best_needs:``; LS140 reports a path with fewer)."""
+
+    manager: int = 2
+    leader: int = 2
+    where: Where | None = _where
+
+    def of(self, style: Style) -> int:
+        return self.manager if style == "manager" else self.leader if style == "leader" else 0
 
 
 @attrs.frozen
@@ -139,10 +239,17 @@ class Scenario:
     endings: Mapping[str, Ending]
     version: str = "1"
     feedback_mode: FeedbackMode = "coach"
+    format: str = "1"
+    """The format version the file declares ("1" when it declares none)."""
+    shuffle: bool = False
+    """Show each scene's choices in an order drawn from the session's seed (format 1.1)."""
+    allowed: tuple[Allowance, ...] = attrs.field(default=(), eq=False, repr=False)
+    """The warnings the file silences on purpose (``allow:``), for the analyser."""
     flags: frozenset[str] = frozenset()
     declared_at: Mapping[str, Where] = attrs.field(factory=dict, eq=False, repr=False)
     """Where each flag listed under ``flags:`` is written, for diagnostics about it."""
     author: str = ""
+    best_needs: BestNeeds = BestNeeds()
     path: str = attrs.field(default="", eq=False)
     sha256: str = attrs.field(default="", eq=False)
     where: Where | None = _where
@@ -167,9 +274,24 @@ class Scenario:
                     for route in choice.routes:
                         if route.guard is not None:
                             named |= route.guard.condition.scenes()
+            for text in self.texts():  # conditional text reads visits too (format 1.1)
+                for guard in text_guards(text):
+                    named |= guard.condition.scenes()
             object.__setattr__(self, "_counted", frozenset(named))
         assert self._counted is not None
         return self._counted
 
     def meter(self, meter_id: str) -> Meter:
         return self.meters[self.meter_index[meter_id]]
+
+    def texts(self) -> Iterator[Prose]:
+        """Every text a trainee can read (scenes, choices, endings)."""
+        for scene in self.scenes.values():
+            yield scene.text
+            if scene.reflect is not None:
+                yield scene.reflect
+            for choice in scene.choices:
+                yield from (choice.text, choice.feedback, choice.outcome)
+        for ending in self.endings.values():
+            yield ending.text
+            yield from ending.lessons

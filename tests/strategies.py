@@ -411,7 +411,8 @@ _GUARDS = (
 def playable_documents(draw: st.DrawFn) -> dict[str, Any]:
     """A valid scenario of one to six scenes using every element the engine runs: guards on
     meters, flags and visits (hidden or ``locked``), ``once`` choices, delta and percent
-    changes, flags set and cleared, and ``next`` lists with conditions and chances. Loops,
+    changes, flags set and cleared, ``next`` lists with conditions and chances, narration
+    scenes and shuffled choices (format 1.1). Loops,
     softlocks and dead ends are allowed: a random play-tester has to meet them too."""
     n = draw(st.integers(1, 6))
     endings = [f"e{i}" for i in range(draw(st.integers(1, 3)))]
@@ -419,6 +420,9 @@ def playable_documents(draw: st.DrawFn) -> dict[str, Any]:
     amount = st.one_of(st.integers(-40, 40), st.sampled_from(["%+20", "%-35", "%+100"]))
     scenes: dict[str, Any] = {}
     for i in range(n):
+        if draw(st.integers(0, 5)) == 0:  # a narration scene: no choices, one way on
+            scenes[f"s{i}"] = {"text": f"Scene {i}.", "next": draw(st.sampled_from(places))}
+            continue
         choices = []
         for c in range(draw(st.integers(1, 4))):
             choice: dict[str, Any] = {
@@ -457,6 +461,8 @@ def playable_documents(draw: st.DrawFn) -> dict[str, Any]:
             choices.append(choice)
         scenes[f"s{i}"] = {"text": f"Scene {i}.", "choices": choices}
     return {
+        "format": 1.1,
+        "shuffle": draw(st.booleans()),
         "scenario": "generated",
         "title": "Generated",
         "summary": "A generated scenario.",

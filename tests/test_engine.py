@@ -266,3 +266,35 @@ endings:
     assert state.step == 500 and state.visits == ()
     state = engine.run(desk, 1, ["leave", "back", "leave", "back", "leave"])
     assert state.ending == "done" and state.visits == (("hall", 2),)
+
+
+def test_visits_read_by_conditional_text_are_counted() -> None:
+    from sim import prose
+
+    desk = loader.loads(
+        """\
+format: 1.1
+scenario: desk
+title: Desk
+summary: a loop
+meters:
+  trust: {label: Trust, start: 50, min: 0, max: 100}
+start: desk
+scenes:
+  desk:
+    text:
+      - {if: "visits('hall') >= 2", text: Back again., else: At the desk.}
+    choices:
+      - {id: go, text: Go, style: neutral, feedback: ok, next: hall}
+      - {id: end, text: End, style: leader, feedback: ok, next: done}
+  hall:
+    text: In the hall.
+    choices:
+      - {id: back, text: Back, style: neutral, feedback: ok, next: desk}
+endings:
+  done: {title: Done, text: Done.}
+"""
+    )
+    assert desk.counted == {"hall"}
+    state = engine.run(desk, 1, ["go", "back", "go", "back"])
+    assert prose.say(desk, state, desk.scenes["desk"].text) == "Back again."

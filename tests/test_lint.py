@@ -56,7 +56,7 @@ def test_each_deep_problem_at_its_line(path: Path) -> None:
     for d in diags:
         assert d.path == str(path) and d.column >= 1
         assert d.hint and d.message, d
-        assert d.severity == ("error" if d.code in ("LS110", "LS111") else "warning")
+        assert d.severity == ("error" if d.code in ("LS110", "LS111", "LS140") else "warning")
 
 
 def test_every_code_has_a_fixture_and_a_description() -> None:
@@ -82,10 +82,11 @@ def test_a_loop_lists_its_scenes() -> None:
     assert "corridor, stairs" in d.message and "after one/explore" in d.message
 
 
-def test_dominant_strategy_names_the_style_and_the_road() -> None:
+def test_a_best_ending_without_enough_of_a_style_names_the_style_and_the_path() -> None:
     (d,) = deep(DATA / "lint" / "LS140.yaml")
-    assert "leader" in d.message and "one/ask, two/listen, review/close" in d.message
-    assert "manager" not in d.message.split("best ending")[0]
+    assert d.severity == "error"
+    assert "with 0 manager decisions (best_needs asks for 2)" in d.message
+    assert "one/ask[L], two/listen[L], review/close -> best" in d.message
 
 
 def test_a_choice_feeding_an_unreached_scene_is_reported_once() -> None:

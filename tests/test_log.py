@@ -61,7 +61,7 @@ def test_every_event_is_one_line(scenario: Scenario, tmp_path: Path) -> None:
         "reflection",
     ]
     head = rows[0]
-    assert head["format"] == log.FORMAT and head["log"] == log.KIND
+    assert head["format"] == 1 and head["log"] == log.KIND
     assert uuid.UUID(str(head["session"])).version == 4
     assert head["sha256"] == hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
     assert head["path"] == str(FIXTURE.resolve())

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from sim import log
 from sim.format import loader
-from sim.log import replay
+from sim.log import screen
 from sim.sessions.session import Session
 from sim.tui.replay_app import ReplayApp
 
@@ -37,7 +37,7 @@ async def stepping(tmp_path: Path) -> None:
     session.rewind(1)
     session.choose("push")
     session.choose("ship")
-    recorded = replay.collect(session.recorder.path)  # type: ignore[union-attr]
+    recorded = screen.collect(session.recorder.path)  # type: ignore[union-attr]
     messages: list[Message] = []
     app = ReplayApp(recorded)
     async with app.run_test(size=(100, 32), message_hook=messages.append) as pilot:
@@ -71,3 +71,47 @@ async def stepping(tmp_path: Path) -> None:
         assert app.position == 4
     moves = [(m.position, m.debrief) for m in messages if isinstance(m, ReplayApp.Moved)]
     assert moves == [(0, False), (1, False), (2, False), (1, False), (4, True)]
+
+
+def test_a_format_11_session_replays_as_the_trainee_saw_it(tmp_path: Path) -> None:
+    asyncio.run(format_11(tmp_path))
+
+
+async def format_11(tmp_path: Path) -> None:
+    from tests.test_shuffle import FOUR
+
+    path = tmp_path / "four.yaml"
+    path.write_text(FOUR.replace("text: Pick one.", "text: 'Pick one, ${trainee}.'"))
+    four = loader.load(path)
+    seed = next(s for s in range(100) if _order(four, s)[0] in ("c", "d"))
+    session = Session(four, seed, trainee="Ana", recorder=log.SessionLog(tmp_path / "a")).begin()
+    first = _order(four, seed)
+    session.choose(first[0])
+    night = loader.load(Path(__file__).parent / "data" / "format11.yaml")
+    story = Session(night, 1, trainee="Bo", recorder=log.SessionLog(tmp_path / "b")).begin()
+    story.choose("order")
+    story.choose("(continue)")
+
+    app = ReplayApp(screen.collect(session.recorder.path))  # type: ignore[union-attr]
+    async with app.run_test(size=(100, 32)):
+        assert "Pick one, Ana." in shown(app, "#scene")
+        listed = [line[2:].split(".")[0] for line in shown(app, "#choices").splitlines()]
+        assert [word[0].lower() for word in listed] == first  # the order the trainee saw
+
+    app = ReplayApp(screen.collect(story.recorder.path))  # type: ignore[union-attr]
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert "Bo, the night shift" in shown(app, "#scene")
+        assert "Dana says nothing and leaves." in shown(app, "#outcome")
+        await pilot.press("right")
+        assert "Dana avoids your eyes." in shown(app, "#scene")
+        assert shown(app, "#choices").endswith("(read on)")
+        assert "none (narration)" in shown(app, "#outcome")
+        await pilot.press("right")
+        assert "The shift ends with 40 trust." in shown(app, "#scene")
+
+
+def _order(scenario: object, seed: int) -> list[str]:
+    from sim import engine
+
+    state = engine.start(scenario, seed)  # type: ignore[arg-type]
+    return [o.choice.id for o in engine.choices(scenario, state)]  # type: ignore[arg-type]

@@ -195,3 +195,62 @@ def test_schema_keys_match_the_loader(table: dict[str, bool], pointer: str) -> N
     definition = schema.load()["$defs"][pointer] if pointer else schema.load()
     assert keys(definition) == (set(table), {k for k, required in table.items() if required})
     assert definition["additionalProperties"] is False
+
+
+# --- format 1.1 -----------------------------------------------------------------------------
+
+F11 = (DATA / "format11.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["format11.yaml", "allow.yaml"])
+def test_format_11_files_pass_the_schema(name: str) -> None:
+    text = (DATA / name).read_text(encoding="utf-8")
+    assert loader.parse_text(text)[0] is not None
+    assert schema_errors(text) == []
+
+
+PARTS = "      - if: asked\n        text: Dana is already"
+NEXT = '    next:\n      - {if: "trust < 45"'
+F11_MUTATIONS = [
+    ("format: 1.1", "format: 1.2", "LS013"),
+    ("shuffle: false", "shuffle: 3", "LS012"),
+    ("shuffle: false", "shuffle: false\nallow: [LS12]", "LS013"),
+    ("shuffle: false", "shuffle: false\nallow: {LS121: yes}", "LS012"),
+    (", else: She stays wary.}", ", els: She stays wary.}", "LS010"),
+    (PARTS, PARTS.replace("text:", "txt:"), "LS010"),
+    ("      - Ask before you order.\n", "      - {text: x}\n", "LS011"),
+    ("      - Ask before you order.\n", "      - 7\n", "LS012"),
+    ("    text:\n      - The next", "    text: []\n    x:\n      - The next", "LS010"),
+    ("        outcome: Dana says nothing and leaves.", "        outcome: ''", "LS013"),
+    (NEXT, "    choices: []\n" + NEXT, "LS013"),
+    ("        next: morning\n  morning:", "        allow: [LS12]\n  morning:", "LS013"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "code"), F11_MUTATIONS)
+def test_schema_and_loader_agree_on_format_11_mistakes(old: str, new: str, code: str) -> None:
+    assert old in F11
+    text = F11.replace(old, new, 1)
+    _, diags = loader.parse_text(text)
+    assert code in {d.code for d in diags}, [d.format() for d in diags]
+    assert schema_errors(text), f"the schema accepts what the loader rejects with {code}"
+
+
+LESSON = "    lessons:\n      - Ask before you order.\n      - {if:"
+F11_VALID = [
+    ("shuffle: false", "shuffle: true\nallow: [LS121, LS130]"),
+    ("shuffle: false", "shuffle: false\nallow: LS121"),
+    ("format: 1.1", "format: '1.1'"),
+    ("outcome: Dana says nothing and leaves.", "outcome: [Dana is silent., {if: asked, text: x}]"),
+    (LESSON, LESSON.replace("- Ask before you order.", "- [Ask, before you order.]")),
+    ("feedback: Orders move", "feedback: [{if: asked, text: [a, {if: asked, text: b}]}]\n#"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), F11_VALID)
+def test_schema_and_loader_agree_on_valid_format_11_forms(old: str, new: str) -> None:
+    assert old in F11
+    text = F11.replace(old, new, 1)
+    scenario, diags = loader.parse_text(text)
+    assert scenario is not None, [d.format() for d in diags]
+    assert schema_errors(text) == []

@@ -54,6 +54,9 @@ class Exploration:
     routes: frozenset[tuple[str, str, int]]  # (scene, choice, route index) ever followed
     softlocks: tuple[Problem, ...]
     loops: tuple[Problem, ...]
+    graph: StateGraph | None = attrs.field(default=None, eq=False, repr=False)
+    """The explored states and their successors, for analyses over every path
+    (:mod:`sim.analysis.stylemix`, :mod:`sim.analysis.pacing`)."""
 
     def unexercised_scenes(self, scenario: Scenario) -> list[str]:
         return [s for s in scenario.scenes if s not in self.scenes]
@@ -181,7 +184,9 @@ def _explore(
                 offered = [o for o in offered if o.choice is picked]
             if not offered:
                 softlocks.append(i)
-            phase = (key[5] + 1) % period
+            # A narration scene's continue is no decision, so a persona's rhythm waits.
+            narrated = space.scenario.scenes[space.places[place]].narration
+            phase = key[5] if narrated else (key[5] + 1) % period
             for option in offered:
                 choices.add((place, option.index))
                 for succ, r in space.successors(key, option, phase):
@@ -224,6 +229,7 @@ def _explore(
         ),
         softlocks=tuple(graph.problem(s) for s in _first_per_scene(keys, softlocks)),
         loops=graph.loops(set(softlocks)) if complete else (),
+        graph=graph,
     )
 
 

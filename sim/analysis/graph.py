@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import attrs
 
 from sim.analysis.statespace import constant_truth
-from sim.model import Choice, Guard, Route, Scenario, Style
+from sim.model import CONTINUE, Choice, Guard, Route, Scenario, Style
 from sim.safetext import plain
 
 STYLE_COLOURS: dict[str, str] = {"manager": "#1f5fa8", "leader": "#2e8540", "neutral": "#6b6b6b"}
@@ -138,7 +138,7 @@ def _short(text: str) -> str:
 
 def edge_label(edge: Edge) -> str:
     """What an edge says: the choice, its style, and what else decides it."""
-    parts = [edge.choice.id, edge.style]
+    parts = ["continue"] if edge.choice.id == CONTINUE else [edge.choice.id, edge.style]
     if edge.choice.guard is not None:
         parts.append(f"if {_short(edge.choice.guard.source)}")
     if edge.route.guard is not None:

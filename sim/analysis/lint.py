@@ -7,8 +7,10 @@ Two sources of truth, used for what each can prove:
   no road to an ending is a trap. These checks always run.
 * the explored state space (:mod:`sim.analysis.explore`) says what actually happens: a scene whose
   routes exist but whose conditions never let anyone in, a guard that is never true where its
-  choice is shown, a state with nothing to click, a loop with no way out, and whether one style
-  alone wins. A problem the exploration *finds* is real even if it stopped early; an absence
+  choice is shown, a state with nothing to click, a loop with no way out, and whether the
+  scenario teaches what it claims (:mod:`sim.analysis.teaching`: the style mix on every path
+  to a best ending, cues that give the best option away, ratings that fit the meters,
+  pacing). A problem the exploration *finds* is real even if it stopped early; an absence
   (never reached, never true) is only claimed when it explored everything, and otherwise a
   note (LS190) says which checks were skipped.
 
@@ -21,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
-from sim.analysis import graph
-from sim.analysis.explore import DEFAULT_LIMIT, Always, Exploration, Problem, Step, explore
+from sim.analysis import graph, teaching
+from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, Step, explore
+from sim.format.allow import covers
 from sim.format.diagnostics import Diagnostic, Severity, sort_key
-from sim.model import Choice, Scenario, Style, Where
+from sim.model import Choice, Scenario, Where, text_guards
 
 MAX_LISTED = 6
 """How many scene ids or steps a message lists before saying 'and N more'."""
@@ -35,10 +38,21 @@ def lint(
     *,
     limit: int = DEFAULT_LIMIT,
     exploration: Exploration | None = None,
+    allowed: list[Diagnostic] | None = None,
 ) -> list[Diagnostic]:
-    """Every deep problem of a loaded scenario, sorted by position."""
+    """Every deep problem of a loaded scenario, sorted by position, except the warnings and
+    notes the file silences with ``allow:`` (those go to ``allowed``, when given)."""
     found = exploration if exploration is not None else explore(scenario, limit)
-    return sorted(_Lint(scenario, found, limit).run(), key=sort_key)
+    kept = []
+    for d in sorted(_Lint(scenario, found, limit).run(), key=sort_key):
+        silenced = d.severity != "error" and any(
+            covers(a, d.code, d.line, d.column) for a in scenario.allowed
+        )
+        if not silenced:
+            kept.append(d)
+        elif allowed is not None:
+            allowed.append(d)
+    return kept
 
 
 def listing(items: Sequence[str], limit: int = MAX_LISTED) -> str:
@@ -86,7 +100,7 @@ class _Lint:
         self.stuck()
         self.meters()
         self.flags()
-        self.dominant()
+        self.out.extend(teaching.diagnostics(self.s, self.x))
         if not self.x.complete:
             self.add(
                 "LS190",
@@ -327,6 +341,10 @@ class _Lint:
                     set_at.setdefault(name, choice.where)
                 for name in sorted(choice.effects.clear):
                     cleared_at.setdefault(name, choice.where)
+        for text in self.s.texts():  # text reads a flag too, though it moves no one
+            for guard in text_guards(text):
+                for name in sorted(guard.condition.names() & self.s.flags):
+                    read.setdefault(name, guard.where)
         for flag in sorted(self.s.flags):
             if flag in set_at and flag not in read:
                 self.add(
@@ -352,28 +370,6 @@ class _Lint:
                     "remove it (from 'flags:' and any 'clear:'), or set it in a choice's "
                     "effects and read it in an 'if'",
                 )
-
-    def dominant(self) -> None:
-        best = [e for e in self.s.endings.values() if e.outcome == "best"]
-        if not best:
-            return
-        styles: tuple[Style, ...] = ("manager", "leader")  # the two the scenario teaches
-        for style in styles:
-            run = explore(self.s, self.limit, persona=Always(style))
-            won = [e for e in best if e.id in run.endings]
-            if not won:
-                continue
-            ending = won[0]
-            trail = run.endings[ending.id].trail
-            self.add(
-                "LS140",
-                ending.where,
-                f"always choosing the {style} option (where there is one) reaches the best "
-                f"ending {ending.id!r} ({trail_text(trail)}): a trainee can win without "
-                "weighing the two styles",
-                f"make the route to {ending.id!r} need what only the other style builds, e.g. "
-                "an 'if' on both meters, or make the one-style road cost a meter",
-            )
 
 
 def _behind(

@@ -99,19 +99,16 @@ class StateGraph:
                 finals.setdefault(key[0], []).append(s)
         if not finals:
             return {}
-        fewest = [self._fewest(slot) for slot in range(3)]
-        most = self._most()
+        fewest = [self.fewest(slot)[0] for slot in range(3)]
+        comp, count = components(self.edges)
+        most = [Most(self.edges, comp, count, slot) for slot in range(3)]
         meters = self.space.scenario.meters
         out = {}
         for place in sorted(finals):
             states = finals[place]
             styles: dict[str, tuple[int, int | None]] = {}
             for slot, style in enumerate(STYLES):
-                highs = [most[s][slot] for s in states]
-                styles[style] = (
-                    min(fewest[slot][s] for s in states),
-                    None if any(h is None for h in highs) else max(highs),  # type: ignore[type-var]
-                )
+                styles[style] = (min(fewest[slot][s] for s in states), most[slot].most(states))
             eid = self.space.places[place]
             out[eid] = EndingReach(
                 id=eid,
@@ -128,10 +125,12 @@ class StateGraph:
             )
         return out
 
-    def _fewest(self, slot: int) -> list[int]:
-        """Fewest decisions of one style on any path to each state (0-1 breadth first)."""
+    def fewest(self, slot: int) -> tuple[list[int], list[tuple[int, int]]]:
+        """Fewest decisions of one style on any path to each state (0-1 breadth first), and
+        for each state the (state, style slot) it is best reached from, to rebuild a path."""
         inf = len(self.keys) + 1
         dist = [inf] * len(self.keys)
+        came = [(-1, -1)] * len(self.keys)
         dist[0] = 0
         queue = deque([0])
         while queue:
@@ -141,60 +140,12 @@ class StateGraph:
                 w = 1 if style == slot else 0
                 if d + w < dist[t]:
                     dist[t] = d + w
+                    came[t] = (s, style)
                     if w:
                         queue.append(t)
                     else:
                         queue.appendleft(t)
-        return dist
-
-    def _most(self) -> list[tuple[int | None, ...]]:
-        """Most decisions of each style on any path to each state; None where a loop that
-        contains such a decision can come first (then there is no most)."""
-        comp, count = _components(self.edges)
-        edges = self.edges
-        members: list[list[int]] = [[] for _ in range(count)]
-        loose = [[False, False, False] for _ in range(count)]  # True: a loop comes first
-        for s, out in enumerate(edges):
-            c = comp[s]
-            members[c].append(s)
-            for t, slot in out:
-                if comp[t] == c:  # an edge inside a component lies on a cycle
-                    loose[c][slot] = True
-        # Tarjan numbers components in reverse topological order, so walking them from the
-        # last sees each state after every state that leads to it. Three plain lists and an
-        # unrolled loop: this runs once per transition of a large exploration.
-        m0, m1, m2 = [0] * count, [0] * count, [0] * count
-        for c in range(count - 1, -1, -1):
-            a0, a1, a2 = m0[c], m1[c], m2[c]
-            here = loose[c]
-            stuck = here[0] or here[1] or here[2]
-            for s in members[c]:
-                for t, slot in edges[s]:
-                    d = comp[t]
-                    if d == c:
-                        continue
-                    b = a0 + (slot == 0)
-                    if b > m0[d]:
-                        m0[d] = b
-                    b = a1 + (slot == 1)
-                    if b > m1[d]:
-                        m1[d] = b
-                    b = a2 + (slot == 2)
-                    if b > m2[d]:
-                        m2[d] = b
-                    if stuck:
-                        there = loose[d]
-                        there[0] = there[0] or here[0]
-                        there[1] = there[1] or here[1]
-                        there[2] = there[2] or here[2]
-        return [
-            (
-                None if loose[c][0] else m0[c],
-                None if loose[c][1] else m1[c],
-                None if loose[c][2] else m2[c],
-            )
-            for c in comp
-        ]
+        return dist, came
 
     def loops(self, softlocks: set[int]) -> tuple[Problem, ...]:
         """Reachable states from which no ending can be reached and no softlock either: the
@@ -239,7 +190,57 @@ class StateGraph:
         return tuple(p for p in self.space.places if self.space.place_index[p] in places)
 
 
-def _components(edges: list[list[tuple[int, int]]]) -> tuple[list[int], int]:
+class Most:
+    """Most decisions of one style on any path to each state: a longest path over the
+    graph with its loops condensed (Tarjan's components). A loop that contains a decision of
+    the style makes the most unbounded for every state it can reach. Keeps, per component,
+    what :mod:`sim.analysis.stylemix` needs to rebuild a path that proves the count."""
+
+    def __init__(
+        self, edges: list[list[tuple[int, int]]], comp: list[int], count: int, slot: int
+    ) -> None:
+        self.comp = comp
+        self.slot = slot
+        members: list[list[int]] = [[] for _ in range(count)]
+        self.loop_edge: list[tuple[int, int] | None] = [None] * count  # a style edge inside
+        for s, out in enumerate(edges):
+            c = comp[s]
+            members[c].append(s)
+            for t, w in out:
+                if w == slot and comp[t] == c and self.loop_edge[c] is None:
+                    self.loop_edge[c] = (s, t)
+        self.value = [0] * count
+        self.entry: list[tuple[int, int, int] | None] = [None] * count  # the edge bringing most
+        self.source = [-1] * count  # for an unbounded component: the loop that makes it so
+        # Tarjan numbers components in reverse topological order: walking them from the last
+        # sees each component after every component that leads to it.
+        for c in range(count - 1, -1, -1):
+            if self.loop_edge[c] is not None:
+                self.source[c] = c
+            here, loose = self.value[c], self.source[c]
+            for s in members[c]:
+                for t, w in edges[s]:
+                    d = comp[t]
+                    if d == c:
+                        continue
+                    v = here + (w == slot)
+                    if self.entry[d] is None or v > self.value[d]:
+                        self.value[d] = v
+                        self.entry[d] = (s, t, w)
+                    if loose >= 0 and self.source[d] < 0:
+                        self.source[d] = loose
+
+    def unbounded(self, state: int) -> bool:
+        return self.source[self.comp[state]] >= 0
+
+    def most(self, states: list[int]) -> int | None:
+        """The most over ``states`` (None: a loop allows any number)."""
+        if any(self.unbounded(s) for s in states):
+            return None
+        return max(self.value[self.comp[s]] for s in states)
+
+
+def components(edges: list[list[tuple[int, int]]]) -> tuple[list[int], int]:
     """Strongly connected components (iterative Tarjan): each state's component number and
     how many there are, numbered in reverse topological order."""
     n = len(edges)

@@ -27,6 +27,8 @@ from sim.model import Choice, Guard, Scenario
 
 SLOT = {"manager": 0, "leader": 1, "neutral": 2}
 """Each style's position in a style tally."""
+NARRATION_SLOT = 3
+"""The slot of a narration scene's continue: no style, so no tally counts it."""
 
 Key = tuple[int, tuple[int, ...], int, tuple[int, ...], int, int]
 """A state: (place, meters, flags, visits, taken, phase). ``place`` indexes scenes, then
@@ -181,7 +183,7 @@ class Space:
                         bit,
                         sum(self.flag_bit[f] for f in c.effects.set),
                         sum(self.flag_bit[f] for f in c.effects.clear),
-                        SLOT[c.style],
+                        NARRATION_SLOT if scene.narration else SLOT[c.style],
                         routes,
                     )
                 )

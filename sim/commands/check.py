@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import sys
 import tempfile
 from collections import Counter
@@ -23,9 +22,10 @@ from typing import Any, TextIO
 from sim.analysis import playtest
 from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
 from sim.analysis.kernel import POLICIES
+from sim.commands import lesson
 from sim.format import library, loader
 from sim.model import STYLES, Scenario
-from sim.safetext import json_safe, plain
+from sim.safetext import json_safe, plain, shell_word
 
 NAME = "check"
 HELP = "play-test a scenario: reachable states, endings, personas, random playthroughs"
@@ -59,6 +59,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="play the random runs on the engine step by step (slower; the default compiled "
         "runs are tested to agree with it seed for seed)",
+    )
+    parser.add_argument(
+        "--style-mix",
+        action="store_true",
+        help="show every style count, cue and pacing finding with the path that proves it",
     )
     parser.add_argument(
         "--max-states",
@@ -150,10 +155,12 @@ def run(args: argparse.Namespace) -> int:
         report["random"]["replay_file"] = write_replay(
             scenario, shortest(randoms.failures), args.replay_dir
         )
+    report["lesson"] = lesson.build(scenario, found)
     if args.format == "json":
         print(json_safe(json.dumps(report, indent=2, ensure_ascii=False)))
     else:
         print_report(scenario, report, sys.stdout)
+        lesson.show(scenario, report["lesson"], sys.stdout, detail=args.style_mix)
     failed = report["softlocks"] or report["loops"] or (randoms and randoms.failures)
     return 1 if failed else 0
 
@@ -386,8 +393,8 @@ def _print_failures(scenario: Scenario, r: dict[str, Any], say: Callable[[str], 
         f"decision{'s' * (n != 1)}: {best['message']}"
     )
     say(f"    seed {best['seed']}; choices: {_steps(best['trail'], n, best['kind'])}")
-    path = shlex.quote(plain(scenario.path or scenario.id))
-    replay = shlex.quote(plain(r["replay_file"] or "ANSWERS"))
+    path = shell_word(scenario.path or scenario.id)
+    replay = shell_word(r["replay_file"] or "ANSWERS")
     say(f"    replay: leadsim play {path} --text --seed {best['seed']} < {replay}")
     say(f"    (the {n:,} answer{'s' * (n != 1)} to type, one a line, are in that file)")
     others = [f for f in failures if f is not best]

@@ -22,6 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
     parser.add_argument(
+        "--show-allowed",
+        action="store_true",
+        help="also list the warnings the files silence with 'allow:' (they never fail)",
+    )
+    parser.add_argument(
         "--max-states",
         type=int,
         default=DEFAULT_LIMIT,
@@ -55,21 +60,29 @@ def empty_folders(paths: list[str]) -> list[Diagnostic]:
     ]
 
 
-def diagnose(path: Path, limit: int = DEFAULT_LIMIT) -> list[Diagnostic]:
+def diagnose(
+    path: Path, limit: int = DEFAULT_LIMIT, allowed: list[Diagnostic] | None = None
+) -> list[Diagnostic]:
     """Load errors, and, for a file that loads, what the deeper analysis finds (at most
-    :data:`MAX_DIAGNOSTICS`, then a note of how many more)."""
+    :data:`MAX_DIAGNOSTICS`, then a note of how many more; the warnings the file allows go
+    to ``allowed``, when given)."""
     scenario, diags = loader.check(path)
     if scenario is None:
         return diags
-    found = diags + lint.lint(scenario, limit=limit)
+    found = diags + lint.lint(scenario, limit=limit, allowed=allowed)
     return found if len(found) <= MAX_DIAGNOSTICS else bounded(found, str(path))
+
+
+def allowed_line(d: Diagnostic) -> str:
+    return f"{d.path}:{d.line}:{d.column}: allowed: {d.message} [{d.code}]"
 
 
 def run(args: argparse.Namespace) -> int:
     files = files_of(args.paths)
     found: list[Diagnostic] = empty_folders(args.paths)
+    allowed: list[Diagnostic] = []
     for path in files:
-        found.extend(diagnose(path, max(1, args.max_states)))
+        found.extend(diagnose(path, max(1, args.max_states), allowed))
     errors = sum(d.severity == "error" for d in found)
     warnings = sum(d.severity == "warning" for d in found)
     notes = len(found) - errors - warnings
@@ -81,14 +94,20 @@ def run(args: argparse.Namespace) -> int:
             "notes": notes,
             "diagnostics": [d.to_json() for d in found],
         }
+        if args.show_allowed:
+            report["allowed"] = [d.to_json() for d in allowed]
         print(json_safe(json.dumps(report, indent=2, ensure_ascii=False)))
     else:
         for d in found:
             print(plain(d.format()))
+        for d in allowed if args.show_allowed else ():
+            print(plain(allowed_line(d)))
+        silenced = f", {len(allowed)} allowed" if allowed else ""
         print(
             f"checked {len(files)} file{'s' * (len(files) != 1)}: "
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-            + (f", {notes} note{'s' * (notes != 1)}" if notes else ""),
+            + (f", {notes} note{'s' * (notes != 1)}" if notes else "")
+            + silenced,
             file=sys.stderr,
         )
     return 1 if errors or (args.strict and warnings) else 0

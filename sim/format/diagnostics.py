@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 import attrs
 
+from sim.safetext import one_line
+
 MAX_DIAGNOSTICS = 100
 """Most diagnostics reported for one file; the rest are counted and reported as one note,
 "and N more" [LS005] (a file of two million unknown keys would otherwise print hundreds of
@@ -33,8 +35,10 @@ LOAD_CODES: dict[str, str] = {
     "LS013": "value out of range or not one of the allowed words",
     "LS014": "the same key twice in one mapping",
     "LS015": "badly formed id",
+    "LS016": "a format 1.1 element in a file that does not say `format: 1.1`",
     "LS020": "condition cannot be parsed",
     "LS021": "condition names an unknown meter, flag or scene",
+    "LS022": "a value in text (`${...}`) names no meter or is not closed",
     "LS030": "`next` or `goto` names no scene or ending",
     "LS031": "`start` names no scene",
     "LS032": "duplicate id",
@@ -59,7 +63,12 @@ DEEP_CODES: dict[str, str] = {
     "LS131": "a flag set but never read",
     "LS132": "a flag read but never set",
     "LS133": "a flag never set or read (only declared, or only cleared)",
-    "LS140": "dominant strategy: one style alone reaches the best ending",
+    "LS140": "a path reaches a best ending with fewer manager or leader decisions than "
+    "`best_needs` asks",
+    "LS141": "cue: the top-scoring choice is also the longest text in most scenes",
+    "LS142": "cue: one style is the top-scoring choice in every scene",
+    "LS143": "an ending is rated better than the meters it can be reached with",
+    "LS144": "a meter reaches its minimum or maximum before the last third of a path",
     "LS190": "the state space is too large to explore whole; some checks were skipped",
 }
 """Codes of the deep analysis in :mod:`sim.analysis.lint` (graph and state-space checks)."""
@@ -82,7 +91,7 @@ class Diagnostic:
     def format(self) -> str:
         hint = f"; {self.hint}" if self.hint else ""
         return (
-            f"{self.path}:{self.line}:{self.column}: {self.severity}: "
+            f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity}: "
             f"{self.message}{hint} [{self.code}]"
         )
 

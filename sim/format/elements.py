@@ -10,16 +10,58 @@ from __future__ import annotations
 
 from yaml.nodes import Node, ScalarNode
 
-from sim.format.keys import CHOICE_KEYS, ELEMENT_ID, ENDING_KEYS, SCENE_KEYS, SCENE_RULE
-from sim.format.nodes import UNREADABLE, suggest
+from sim.format import allow, textparts
+from sim.format.keys import (
+    BEST_NEEDS_KEYS,
+    CHOICE_KEYS,
+    ELEMENT_ID,
+    ENDING_KEYS,
+    FORMAT_11_KEYS,
+    SCENE_KEYS,
+    SCENE_RULE,
+)
+from sim.format.nodes import UNREADABLE, NodeReader, suggest
 from sim.format.values import ValueReader
 from sim.format.yamlsource import where
-from sim.model import OUTCOMES, STYLES, Choice, Effects, Ending, Scene
+from sim.model import (
+    CONTINUE,
+    OUTCOMES,
+    STYLES,
+    Allowance,
+    BestNeeds,
+    Choice,
+    Effects,
+    Ending,
+    Prose,
+    Scene,
+)
 from sim.traits import TRAIT_IDS
 
 
 class Elements(ValueReader):
     """Second half of loading: turns checked nodes into model values and cross-checks ids."""
+
+    v11 = False
+    """The file says ``format: 1.1`` (set by the loader before any scene is read)."""
+
+    def __init__(self, reader: NodeReader) -> None:
+        super().__init__(reader)
+        self.allowances: list[Allowance] = []
+        """Every ``allow:`` read (format 1.1)."""
+
+    def route_extras(self, fields: dict[str, tuple[Node, Node]], node: Node, what: str) -> None:
+        self.only_11(fields, "route", what)
+        if self.v11:
+            allow.read(self, fields, node, what)
+
+    def prose(self, node: Node, what: str) -> Prose | None:
+        return textparts.prose(self, node, what)
+
+    def only_11(self, fields: dict[str, tuple[Node, Node]], kind: str, what: str) -> None:
+        """Report the format 1.1 keys a format 1 file uses in a ``kind`` of element."""
+        if not self.v11:
+            for key in sorted(FORMAT_11_KEYS[kind] & fields.keys()):
+                textparts.needs_format(self, fields[key][0], f"{key!r} in {what}")
 
     def choice(self, node: Node, scene: str, seen: dict[str, Node]) -> Choice | None:
         fields = self.r.mapping(node, f"a choice in scene {scene!r}")
@@ -30,6 +72,9 @@ class Elements(ValueReader):
             cid = self.r.identifier(fields["id"][1], "choice id", ELEMENT_ID, SCENE_RULE)
         what = f"choice {cid!r}" if cid else f"a choice in scene {scene!r}"
         self.r.check_keys(fields, CHOICE_KEYS, what, node)
+        self.only_11(fields, "choice", what)
+        if self.v11:
+            allow.read(self, fields, node, what)
         if cid is not None:
             if cid in seen and seen[cid] is fields["id"][1]:
                 self.r.error(
@@ -49,7 +94,7 @@ class Elements(ValueReader):
                 cid = None
             else:
                 seen[cid] = fields["id"][1]
-        text = self.r.text(fields["text"][1], f"{what} text") if "text" in fields else None
+        text = self.prose(fields["text"][1], f"{what} text") if "text" in fields else None
         style = None
         if "style" in fields:
             style = self.r.text(fields["style"][1], f"{what} style")
@@ -67,8 +112,9 @@ class Elements(ValueReader):
             else Effects()
         )
         feedback = (
-            self.r.text(fields["feedback"][1], f"{what} feedback") if "feedback" in fields else ""
+            self.prose(fields["feedback"][1], f"{what} feedback") if "feedback" in fields else ""
         )
+        outcome = self.prose(fields["outcome"][1], f"{what} outcome") if "outcome" in fields else ""
         guard = self.condition(fields["if"][1], f"{what} 'if'") if "if" in fields else None
         locked = None
         if "locked" in fields:
@@ -100,7 +146,7 @@ class Elements(ValueReader):
                 once = value
         traits = self.traits(fields["traits"][1], what, style) if "traits" in fields else ()
         routes = self.routes(fields["next"][1], what) if "next" in fields else ()
-        if None in (cid, text, style, feedback) or not routes:
+        if None in (cid, text, style, feedback, outcome) or not routes:
             return None
         return Choice(
             id=cid,  # type: ignore[arg-type]
@@ -113,6 +159,7 @@ class Elements(ValueReader):
             locked=locked,
             once=once,
             traits=traits,
+            outcome=outcome or "",
             where=where(node),
         )
 
@@ -147,13 +194,21 @@ class Elements(ValueReader):
         if fields is None:
             return None
         self.r.check_keys(fields, SCENE_KEYS, what, node)
-        text = self.r.text(fields["text"][1], f"{what} text") if "text" in fields else None
+        self.only_11(fields, "scene", what)
+        if self.v11:
+            allow.read(self, fields, node, what)
+        text = self.prose(fields["text"][1], f"{what} text") if "text" in fields else None
         speaker = (
             self.r.text(fields["speaker"][1], f"{what} speaker") if "speaker" in fields else None
         )
         reflect = (
-            self.r.text(fields["reflect"][1], f"{what} reflect") if "reflect" in fields else None
+            self.prose(fields["reflect"][1], f"{what} reflect") if "reflect" in fields else None
         )
+        if self.v11 and "next" in fields:
+            return self.narration(sid, node, fields, text, speaker, reflect)
+        if "choices" not in fields and "next" not in fields:
+            hint = "add 'choices:', or 'next:' to make it a narration scene" if self.v11 else ""
+            self.r.error("LS011", node, f"{what} has no 'choices'", hint or "add 'choices:'")
         choices: list[Choice] = []
         if "choices" in fields:
             items = self.r.sequence(fields["choices"][1], f"{what} choices")
@@ -173,6 +228,32 @@ class Elements(ValueReader):
             return None
         return Scene(sid, text, tuple(choices), speaker, reflect, where=where(node))
 
+    def narration(
+        self,
+        sid: str,
+        node: Node,
+        fields: dict[str, tuple[Node, Node]],
+        text: Prose | None,
+        speaker: str | None,
+        reflect: Prose | None,
+    ) -> Scene | None:
+        """A scene with ``next`` and no choices: the trainee reads it and continues. Its one
+        choice, :data:`CONTINUE`, is neutral, changes nothing and is never tallied."""
+        what = f"scene {sid!r}"
+        if "choices" in fields:
+            self.r.error(
+                "LS013",
+                fields["next"][0],
+                f"{what} has both 'choices' and 'next'",
+                "a narration scene has 'next' and no choices; otherwise put 'next' on each choice",
+            )
+            return None
+        routes = self.routes(fields["next"][1], what)
+        if text is None or not routes:
+            return None
+        go_on = Choice(CONTINUE, "Continue", "neutral", routes, where=where(fields["next"][1]))
+        return Scene(sid, text, (go_on,), speaker, reflect, where=where(node), narration=True)
+
     def ending(self, eid: str, node: Node) -> Ending | None:
         what = f"ending {eid!r}"
         fields = self.r.mapping(node, what)
@@ -180,7 +261,7 @@ class Elements(ValueReader):
             return None
         self.r.check_keys(fields, ENDING_KEYS, what, node)
         title = self.r.text(fields["title"][1], f"{what} title") if "title" in fields else None
-        text = self.r.text(fields["text"][1], f"{what} text") if "text" in fields else None
+        text = self.prose(fields["text"][1], f"{what} text") if "text" in fields else None
         outcome = None
         if "outcome" in fields:
             outcome = self.r.text(fields["outcome"][1], f"{what} outcome")
@@ -192,12 +273,34 @@ class Elements(ValueReader):
                     suggest(outcome, OUTCOMES) or "outcome is one of best, good, mixed, poor",
                 )
                 outcome = None
-        lessons: list[str] = []
+        lessons: list[Prose] = []
         if "lessons" in fields:
             for item in self.r.sequence(fields["lessons"][1], f"{what} lessons") or []:
-                lesson = self.r.text(item, f"a lesson of {what}")
+                lesson = self.prose(item, f"a lesson of {what}")
                 if lesson is not None:
                     lessons.append(lesson)
         if title is None or text is None:
             return None
         return Ending(eid, title, text, outcome, tuple(lessons), where=where(node))  # type: ignore[arg-type]
+
+    def best_needs(self, node: Node) -> BestNeeds:
+        """``best_needs: {manager: N, leader: N}``: unset styles keep their default."""
+        fields = self.r.mapping(node, "'best_needs'")
+        if fields is None:
+            return BestNeeds()
+        self.r.check_keys(fields, BEST_NEEDS_KEYS, "'best_needs'", node)
+        counts = {}
+        for style in BEST_NEEDS_KEYS:
+            if style not in fields:
+                continue
+            value = self.r.integer(fields[style][1], f"best_needs {style}")
+            if value is not None and value < 0:
+                self.r.error(
+                    "LS013",
+                    fields[style][1],
+                    f"best_needs {style} is {value}, below zero",
+                    "write how many decisions of that style a best ending needs, e.g. 2",
+                )
+            elif value is not None:
+                counts[style] = value
+        return BestNeeds(**counts, where=where(node))

@@ -19,14 +19,25 @@ TOP_KEYS = {
     "version": False,
     "author": False,
     "feedback_mode": False,
+    "best_needs": False,
     "meters": True,
     "flags": False,
     "start": True,
     "scenes": True,
     "endings": True,
+    "shuffle": False,
+    "allow": False,
 }
+BEST_NEEDS_KEYS = {"manager": False, "leader": False}
 METER_KEYS = {"label": True, "start": True, "min": False, "max": False}
-SCENE_KEYS = {"text": True, "choices": True, "speaker": False, "reflect": False}
+SCENE_KEYS = {
+    "text": True,
+    "choices": False,  # required unless 'next' makes it a narration scene (format 1.1)
+    "next": False,
+    "speaker": False,
+    "reflect": False,
+    "allow": False,
+}
 CHOICE_KEYS = {
     "id": True,
     "text": True,
@@ -38,8 +49,17 @@ CHOICE_KEYS = {
     "locked": False,
     "once": False,
     "traits": False,
+    "outcome": False,
+    "allow": False,
 }
-ROUTE_KEYS = {"goto": True, "if": False, "chance": False}
+ROUTE_KEYS = {"goto": True, "if": False, "chance": False, "allow": False}
+FORMAT_11_KEYS = {
+    "the scenario": frozenset({"shuffle", "allow"}),
+    "scene": frozenset({"next", "allow"}),
+    "choice": frozenset({"outcome", "allow"}),
+    "route": frozenset({"allow"}),
+}
+"""Keys only a ``format: 1.1`` file may use, by where they are written."""
 ENDING_KEYS = {"title": True, "text": True, "outcome": False, "lessons": False}
 
 

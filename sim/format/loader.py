@@ -22,6 +22,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from sim.format import allow
 from sim.format.diagnostics import Diagnostic, ScenarioError, bounded, errors
 from sim.format.elements import Elements
 from sim.format.keys import (
@@ -51,7 +52,8 @@ from sim.format.yamlsource import (
 )
 from sim.model import (
     FEEDBACK_MODES,
-    FORMAT_VERSION,
+    FORMAT_VERSIONS,
+    BestNeeds,
     Ending,
     Scenario,
     Scene,
@@ -76,6 +78,39 @@ def _version(r: NodeReader, node: Node) -> str | None:
         return r.text(node, "version")
     value = r.scalar(node)
     return None if value is UNREADABLE else str(value)
+
+
+def _yes_no(r: NodeReader, node: Node, what: str) -> bool | None:
+    value = r.scalar(node) if isinstance(node, ScalarNode) else None
+    if value is UNREADABLE:
+        return None
+    if not isinstance(value, bool):
+        r.error("LS012", node, f"{what} must be true or false", f"write '{what}: false'")
+        return None
+    return value
+
+
+def _format(r: NodeReader, node: Node) -> str:
+    """The declared format version: "1" or "1.1" ("1" after reporting anything else)."""
+    value = r.scalar(node) if isinstance(node, ScalarNode) else None
+    if value is UNREADABLE:
+        return "1"
+    if isinstance(value, float | str) and not isinstance(value, bool):
+        text = str(value).strip()
+    else:
+        number = r.integer(node, "format")  # whole numbers are checked as they always were
+        if number is None:
+            return FORMAT_VERSIONS[-1]
+        text = str(number)
+    if text in FORMAT_VERSIONS:
+        return text
+    r.error(
+        "LS013",
+        node,
+        f"format {short(text, quote=False)} is not supported",
+        f"this version reads format {' and '.join(FORMAT_VERSIONS)}",
+    )
+    return FORMAT_VERSIONS[-1]  # read the rest as the newest, not as a cascade of errors
 
 
 def parse_text(
@@ -113,15 +148,16 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
     def field(key: str, read: Callable[[Node], Any], default: Any = None) -> Any:
         return read(top[key][1]) if key in top else default
 
-    if "format" in top:
-        fmt = r.integer(top["format"][1], "format")
-        if fmt is not None and fmt != FORMAT_VERSION:
-            r.error(
-                "LS013",
-                top["format"][1],
-                f"format {fmt} is not supported",
-                f"this version reads format {FORMAT_VERSION}",
-            )
+    fmt = _format(r, top["format"][1]) if "format" in top else "1"
+    b.v11 = fmt == "1.1"
+    b.only_11(top, "the scenario", "the scenario")
+    if b.v11:
+        allow.read(b, top, root, "the scenario")
+    shuffle: bool | None = (
+        b.v11
+    )  # on by default in format 1.1: the first option is not always the right one
+    if "shuffle" in top and b.v11:
+        shuffle = _yes_no(r, top["shuffle"][1], "shuffle")
     sid = field("scenario", lambda n: r.identifier(n, "scenario id", SCENARIO_ID, SCENARIO_RULE))
     title = field("title", lambda n: r.text(n, "title"))
     summary = field("summary", lambda n: r.text(n, "summary"), "")
@@ -140,6 +176,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
             "use coach, consequences or debrief",
         )
         mode = None
+    best_needs = field("best_needs", b.best_needs, BestNeeds())
     if "flags" in top:
         b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'", b.declared_at))
     if "meters" in top:
@@ -207,7 +244,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         hint = suggest(start, scene_nodes) or "name the first scene from 'scenes:'"
         r.error("LS031", top["start"][1], f"start scene {start!r} does not exist", hint)
 
-    if errors(r.diags) or None in (sid, title, summary, version, mode, start):
+    if errors(r.diags) or None in (sid, title, summary, version, mode, start, shuffle):
         return None
     return Scenario(
         id=sid,
@@ -219,9 +256,13 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         endings=endings,
         version=version,
         feedback_mode=mode,
+        format=fmt,
+        shuffle=bool(shuffle),
+        allowed=tuple(b.allowances),
         flags=frozenset(b.declared_flags | b.flags_written),
         declared_at=b.declared_at,
         author=author,
+        best_needs=best_needs,
         path=r.path,
         sha256=digest,
         where=where(root),

@@ -18,6 +18,8 @@ TEMPLATE = Template("""\
 scenario: $id                      # the id: lowercase letters, digits and dashes
 title: $title
 summary: A new team member's first week; one decision a day.
+best_needs: {manager: 1, leader: 1}  # every path to a best ending takes at least this many
+                                   # decisions of each style (default 2 and 2)
 feedback_mode: coach               # coach | consequences | debrief
 meters:                            # what the trainee watches move (whole numbers)
   trust:   {label: Team trust, start: 50, min: 0, max: 100}

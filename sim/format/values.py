@@ -262,6 +262,7 @@ class ValueReader:
             if fields is None:
                 continue
             self.r.check_keys(fields, ROUTE_KEYS, rwhat, item)
+            self.route_extras(fields, item, rwhat)
             guard = self.condition(fields["if"][1], f"{rwhat} 'if'") if "if" in fields else None
             chance = None
             if "chance" in fields:
@@ -302,5 +303,8 @@ class ValueReader:
                     f"such as '{{goto: {goto}}}'",
                 )
         return tuple(routes)
+
+    def route_extras(self, fields: dict[str, tuple[Node, Node]], node: Node, what: str) -> None:
+        """Keys of a route read elsewhere (format 1.1 ``allow``: see Elements)."""
 
     # -- choices, scenes, endings --

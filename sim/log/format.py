@@ -1,7 +1,8 @@
 """The session log's format: its records, how each line is checked, and how one is written.
 
 One JSON object per line, ``type`` first: ``session`` (the header), ``decision``,
-``reflection``, ``rewind``, ``resume`` and ``end``. Meters are written by name, so a log stays
+``narration`` (a narration scene read and left; format 2), ``reflection``, ``rewind``,
+``resume`` and ``end``. Meters are written by name, so a log stays
 readable when a scenario reorders its meters. The README's "Session logs" section is the
 reference; :data:`FORMAT` changes only when a reader of the old format could misread a log.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,8 @@ import attrs
 
 from sim import __version__
 from sim.engine import Decision, State, meters_by_name, tally_by_style
+from sim.model import CONTINUE
+from sim.safetext import one_line
 
 if TYPE_CHECKING:
     from sim.model import Scenario
@@ -44,8 +48,10 @@ class Played(Protocol):
     def state(self) -> State: ...
 
 
-FORMAT = 1
-"""The log format this version writes and the newest it reads."""
+FORMAT = 2
+"""The newest log format this version reads. It writes format 2 for a format 1.1 scenario
+(whose logs may hold ``narration`` lines and a decision's ``shown`` order) and format 1
+otherwise, so a log of a format 1 scenario is what it always was."""
 KIND = "leadsim-session"
 SUFFIX = ".jsonl"
 MAX_LINE = 1 << 20
@@ -76,9 +82,12 @@ class LogError(Exception):
         super().__init__(self.format())
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        """The diagnostic on one line, cleaned for a terminal (:func:`sim.safetext.one_line`):
+        a file name or a quoted log value cannot print escapes or start a forged line."""
+        path = one_line(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         hint = f"; {self.hint}" if self.hint else ""
-        return f"{where}: error: {self.message}{hint}"
+        return one_line(f"{where}: error: {self.message}{hint}")
 
 
 def describe(error: OSError) -> str:
@@ -133,6 +142,36 @@ class DecisionRecord:
     flags_cleared: tuple[str, ...]
     goto: str
     elapsed: float
+    shown: tuple[str, ...] = ()
+    """The offered choices' ids in the order shown, when they were shuffled (format 2)."""
+
+
+@attrs.frozen
+class NarrationRecord:
+    """A narration scene read and left (format 2): a step with no choice, style or change."""
+
+    line: int
+    step: int
+    scene: str
+    meters: dict[str, int]
+    goto: str
+    elapsed: float
+
+    def as_decision(self) -> DecisionRecord:
+        """The record as the decision the engine replays: the scene's one way on."""
+        return DecisionRecord(
+            self.line,
+            self.step,
+            self.scene,
+            CONTINUE,
+            "neutral",
+            self.meters,
+            self.meters,
+            (),
+            (),
+            self.goto,
+            self.elapsed,
+        )
 
 
 @attrs.frozen
@@ -166,10 +205,19 @@ class EndRecord:
     tally: dict[str, int]
 
 
-Record = Header | DecisionRecord | ReflectionRecord | RewindRecord | ResumeRecord | EndRecord
+Record = (
+    Header
+    | DecisionRecord
+    | NarrationRecord
+    | ReflectionRecord
+    | RewindRecord
+    | ResumeRecord
+    | EndRecord
+)
 TYPES: dict[str, type[Record]] = {
     "session": Header,
     "decision": DecisionRecord,
+    "narration": NarrationRecord,
     "reflection": ReflectionRecord,
     "rewind": RewindRecord,
     "resume": ResumeRecord,
@@ -208,11 +256,21 @@ _SPECS: dict[str, tuple[type[Record], tuple[tuple[str, Callable[[Any], bool], bo
 
 
 def parse_record(raw: bytes, line: int) -> Record:
-    """One line as a record; raises ValueError saying what is wrong with it."""
+    """One line as a record; raises ValueError saying what is wrong with it, whatever the
+    bytes (nesting 100,000 deep, absurd numbers, invalid UTF-8: a damaged line, never
+    another exception)."""
+    if len(raw) > MAX_LINE:
+        raise ValueError(f"line is longer than {MAX_LINE} bytes")
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"not a JSON line ({e})") from None
+    except RecursionError:
+        raise ValueError("not a log line (nested too deeply to read)") from None
+    except MemoryError:
+        raise ValueError("not a log line (too big to read)") from None
+    except ValueError as e:  # e.g. an integer of more digits than Python converts
+        raise ValueError(f"not a log line ({e})") from None
     if not isinstance(data, dict):
         raise ValueError("a log line is a JSON object")
     kind = data.get("type")
@@ -233,11 +291,75 @@ def parse_record(raw: bytes, line: int) -> Record:
     return cls(**values)
 
 
+_PARTIAL_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{0,3})?$")
+_PARTIAL_TOKEN = re.compile(r"[-+.eE0-9a-z]+$")
+
+
+def looks_cut(raw: bytes) -> bool:
+    """Could ``raw`` be what a crash leaves of a log line: the start of one JSON object, cut
+    off anywhere (even inside a UTF-8 character), maybe followed by the zero bytes some file
+    systems leave after a crash? A complete object, or anything that no completion makes an
+    object, is not: a ``resume`` line naming such a line does not excuse it."""
+    body = raw.rstrip(b"\0")
+    if not body:
+        return True
+    if not body.startswith(b"{") or len(body) > MAX_LINE:
+        return False
+    try:
+        text = body.decode()
+    except UnicodeDecodeError as e:
+        if e.end != len(body) or e.reason != "unexpected end of data":
+            return False
+        text = body[: e.start].decode(errors="replace")
+    closers: list[str] = []
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            elif char < " ":
+                return False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            closers.append("}" if char == "{" else "]")
+        elif char in "}]" and (not closers or closers.pop() != char or not closers):
+            return False  # a closed object: the line was complete, or is not JSON
+    starts = [text]
+    if in_string:  # close the string, dropping a cut-off escape (\\, \\u12)
+        starts = [(text[:-1] if escaped else text) + '"', _PARTIAL_ESCAPE.sub("", text) + '"']
+    close = "".join(reversed(closers))
+    for start in starts:
+        bare = _PARTIAL_TOKEN.sub("", start)
+        for candidate in (
+            start,
+            start + "null",
+            start + ":null",
+            start.rstrip(", "),
+            bare + "null",
+        ):
+            try:
+                if isinstance(json.loads(candidate + close), dict):
+                    return True
+            except (ValueError, RecursionError):
+                continue
+    return False
+
+
 # --- writing a record ----------------------------------------------------------------
 
 
 def encode(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def log_format(scenario: Scenario) -> int:
+    """The log format a session of ``scenario`` is written in (see :data:`FORMAT`)."""
+    return 2 if scenario.format == "1.1" else 1
 
 
 def header_record(
@@ -246,7 +368,7 @@ def header_record(
     sc = session.scenario
     record = {
         "type": "session",
-        "format": FORMAT,
+        "format": log_format(sc),
         "log": KIND,
         "session": session_id,
         "mode": session.mode,
@@ -267,7 +389,18 @@ def header_record(
 
 
 def decision_record(scenario: Scenario, decision: Decision, elapsed: float) -> dict[str, Any]:
-    return {
+    """A decision's line; a narration scene's continue becomes a ``narration`` line, and
+    ``shown`` (the order of shuffled choices) is written only when they were shuffled."""
+    if decision.choice == CONTINUE:
+        return {
+            "type": "narration",
+            "step": decision.step,
+            "scene": decision.scene,
+            "meters": meters_by_name(scenario, decision.after),
+            "goto": decision.goto,
+            "elapsed": round(elapsed, 3),
+        }
+    record = {
         "type": "decision",
         "step": decision.step,
         "scene": decision.scene,
@@ -280,6 +413,9 @@ def decision_record(scenario: Scenario, decision: Decision, elapsed: float) -> d
         "goto": decision.goto,
         "elapsed": round(elapsed, 3),
     }
+    if decision.shown:
+        record["shown"] = list(decision.shown)
+    return record
 
 
 def end_record(scenario: Scenario, state: State) -> dict[str, Any]:

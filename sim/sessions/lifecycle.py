@@ -22,6 +22,7 @@ from sim.log import (
     LogError,
     LogFile,
     LogInfo,
+    NarrationRecord,
     ReflectionRecord,
     RewindRecord,
     SessionLog,
@@ -29,7 +30,7 @@ from sim.log import (
     replay,
     unfinished,
 )
-from sim.model import Scenario
+from sim.model import FEEDBACK_MODES, Scenario
 from sim.safetext import plain
 from sim.sessions.request import Request
 from sim.sessions.session import RewindNotAllowed, Session
@@ -74,6 +75,14 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
     all) from the seed. Raises :class:`LogError` when it cannot be continued: damaged,
     finished, or a recorded choice the scenario no longer has."""
     logfile, header, records = replay.open_log(path)
+    if header.mode not in replay.MODES or header.feedback not in FEEDBACK_MODES:
+        raise LogError(
+            path,
+            1,
+            f"the header's mode {header.mode!r} or feedback mode {header.feedback!r} is not one "
+            "leadsim plays; the log is not resumed",
+            f"`leadsim replay --verify {path}` says more",
+        )
     located = replay.find_scenario(header, path, override, dirs)
     session = Session(
         located.scenario,
@@ -85,7 +94,9 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
     notes = list(located.notes)
     ended: EndRecord | None = None
     for record in records:
-        if isinstance(record, DecisionRecord):
+        if isinstance(record, NarrationRecord):
+            _redo(path, session, record.as_decision(), notes)
+        elif isinstance(record, DecisionRecord):
             _redo(path, session, record, notes)
         elif isinstance(record, ReflectionRecord):
             session.reflections[record.step] = record.answer
@@ -154,14 +165,17 @@ def continue_session(
 ) -> tuple[Session, tuple[str, ...]]:
     """The session a log records, rebuilt and appending to the same log again, with the notes
     a trainer should see (a cut-off last line, a changed scenario). Raises :class:`LogError`."""
-    resumed = resume_session(path, override, dirs)
+    recorder = SessionLog.claim(path)  # before reading: no one appends in between
+    try:
+        resumed = resume_session(path, override, dirs)
+    except BaseException:
+        recorder.close()
+        raise
     session = resumed.session
-    session.recorder = SessionLog.reopen(
-        path,
-        session,
-        cut_line=resumed.log.cut_line,
-        newline_missing=resumed.log.newline_missing,
+    recorder.resume(
+        session, cut_line=resumed.log.cut_line, newline_missing=resumed.log.newline_missing
     )
+    session.recorder = recorder
     notes = resumed.notes
     if resumed.missing_end:
         session.recorder.finished(session)
@@ -195,6 +209,6 @@ def describe_unfinished(info: LogInfo) -> str:
     """'started 2025-03-01 09:12 UTC, stopped before decision 3, trainee Ana'."""
     h = info.header
     assert h is not None
-    when = h.started[:16].replace("T", " ")
+    when = plain(h.started[:16].replace("T", " "))
     who = f", trainee {plain(h.trainee)}" if h.trainee else ""
     return f"started {when} UTC, stopped before decision {info.step + 1}{who}"

@@ -16,7 +16,8 @@ import attrs
 
 from sim import engine
 from sim.engine import Decision, Offer, State
-from sim.model import FeedbackMode, Scenario
+from sim.model import FeedbackMode, Prose, Scenario
+from sim.prose import say
 
 Mode = Literal["practice", "assessment"]
 
@@ -108,6 +109,12 @@ class Session:
 
     def meters(self) -> dict[str, int]:
         return engine.meters_by_name(self.scenario, self.state.meters)
+
+    def say(self, text: Prose | None, step: int | None = None) -> str:
+        """``text`` as the trainee reads it now, or as it read after decision ``step`` (0: at
+        the start): conditional parts resolved and values inserted (:func:`sim.prose.say`)."""
+        state = self.state if step is None else self.states[step]
+        return say(self.scenario, state, text, self.trainee)
 
     # -- acting --
 

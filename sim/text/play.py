@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from sim.engine import Decision, tally_by_style
-from sim.model import Scenario
-from sim.safetext import plain
+from sim.model import CONTINUE, Scenario
+from sim.safetext import plain, shell_word
 from sim.sessions.session import Session
 from sim.traits import trait_lean
 
@@ -73,27 +73,34 @@ class TextPlay:
         self.say(f"--- {scene.id} ---")
         if scene.speaker:
             self.say(f"{plain(scene.speaker)}:")
-        self.say(plain(scene.text).rstrip())
+        self.say(plain(s.say(scene.text)).rstrip())
         self.say()
         self.say(meter_line(s.scenario, s.state.meters))
+        if scene.narration:
+            return [CONTINUE]
         numbered: list[str] = []
         for offer in s.offers():
             if offer.available:
                 numbered.append(offer.choice.id)
-                self.say(f"  {len(numbered)}. {plain(offer.choice.text)}")
+                self.say(f"  {len(numbered)}. {plain(s.say(offer.choice.text))}")
             else:
-                self.say(f"  -. {plain(offer.choice.text)} (locked: {plain(offer.reason or '')})")
+                text = plain(s.say(offer.choice.text))
+                self.say(f"  -. {text} (locked: {plain(offer.reason or '')})")
         return numbered
 
     def feedback(self, decision: Decision) -> None:
         s = self.session
         choice = s.scenario.scenes[decision.scene].choice(decision.choice)
         assert choice is not None
+        story = s.say(choice.outcome, decision.step)
+        if story:  # what happened next: shown in every feedback mode
+            self.say(plain(story).rstrip())
         self.say(f"Changes: {changes(s.scenario, decision)}")
         if s.feedback == "coach":
             self.say(f"Style: {style_word(decision.style)}")
-            if choice.feedback:
-                self.say(plain(choice.feedback))
+            note = s.say(choice.feedback, decision.step)
+            if note:
+                self.say(plain(note))
 
     def debrief(self) -> None:
         s = self.session
@@ -102,7 +109,7 @@ class TextPlay:
         self.say(f"=== Ending: {plain(ending.title)} ===")
         if ending.outcome:
             self.say(f"Outcome: {ending.outcome}")
-        self.say(plain(ending.text).rstrip())
+        self.say(plain(s.say(ending.text)).rstrip())
         self.say()
         self.say("Final meters: " + meter_line(s.scenario, s.state.meters))
         tally = tally_by_style(s.state)
@@ -114,19 +121,23 @@ class TextPlay:
             self.say()
             self.say("Your decisions, looked at again:")
             for d in s.decisions():
+                if d.choice == CONTINUE:
+                    continue  # reading a narration scene was no decision
                 choice = s.scenario.scenes[d.scene].choice(d.choice)
                 assert choice is not None
-                self.say(f"  {d.step}. {plain(choice.text)}")
+                self.say(f"  {d.step}. {plain(s.say(choice.text, d.step - 1))}")
                 self.say(f"     {style_word(d.style)} - {changes(s.scenario, d)}")
-                if choice.feedback:
-                    self.say(f"     {plain(choice.feedback)}")
+                note = s.say(choice.feedback, d.step)
+                if note:
+                    self.say(f"     {plain(note)}")
         leaning = trait_lean(s.decisions())
         if leaning:
             self.say("Where you leaned: " + "; ".join(leaning))
-        if ending.lessons:
+        lessons = [text for text in map(s.say, ending.lessons) if text]
+        if lessons:
             self.say()
             self.say("Lessons:")
-            for lesson in ending.lessons:
+            for lesson in lessons:
                 self.say(f"  * {plain(lesson)}")
 
     def run(self) -> int:
@@ -136,9 +147,10 @@ class TextPlay:
             numbered = self.scene()
             if not numbered:
                 self.say()
+                where = shell_word(s.scenario.path or s.scenario.id)
                 self.say(
                     "No choice can be taken here, so the scenario is stuck. "
-                    f"Tell its author; `leadsim validate {s.scenario.path}` finds such places."
+                    f"Tell its author; `leadsim validate {where}` finds such places."
                 )
                 return 1
             answer = self.pick(numbered)
@@ -147,8 +159,9 @@ class TextPlay:
                 self.say(f"Stopped at decision {s.step + 1}; nothing after it was recorded.")
                 return 0
             decision = s.choose(answer)
-            self.feedback(decision)
-            question = s.scenario.scenes[decision.scene].reflect
+            if decision.choice != CONTINUE:  # a narration scene has nothing to feed back
+                self.feedback(decision)
+            question = s.say(s.scenario.scenes[decision.scene].reflect)
             if question:
                 reply = self.ask(f"{plain(question)} (Enter to skip) > ")
                 if reply:
@@ -157,6 +170,11 @@ class TextPlay:
         return 0
 
     def pick(self, numbered: list[str]) -> str | None:
+        if numbered == [CONTINUE]:  # a narration scene: read, then go on
+            line = self.ask("Enter to continue > ")
+            if line is None or line.strip().lower() in ("q", "quit"):
+                return None
+            return CONTINUE
         while True:
             line = self.ask(f"Choose 1-{len(numbered)} > ")
             if line is None or line.strip().lower() in ("q", "quit"):

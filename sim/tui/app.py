@@ -92,6 +92,14 @@ class LeadsimApp(WatchingApp):
         self.scenario_path = message.path
         self.offer_resume(message.scenario)
 
+    def on_cohort_asked(self, message: msg.CohortAsked) -> None:
+        from sim.log import sessions_dir
+        from sim.log.format import SUFFIX
+        from sim.tui.screens.cohort import CohortScreen
+
+        log = self.options.log
+        self.push_screen(CohortScreen(log if log and log.suffix != SUFFIX else sessions_dir()))
+
     def on_play_finished(self, message: msg.PlayFinished) -> None:
         if self.session is not None:
             self.open_session(self.session)

@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from sim.model import Prose
 from sim.safetext import plain
 
 if TYPE_CHECKING:
     from sim.engine import Decision
-    from sim.model import Scenario, Style
+    from sim.model import Scenario, Scene, Style
+
+Say = Callable[["Prose | None", "int | None"], str]
+"""Resolves a text as it reads after a step (``Session.say``)."""
 
 STYLE_WORD: dict[str, str] = {"manager": "MANAGER", "leader": "LEADER", "neutral": "NEUTRAL"}
 STYLE_COLOUR: dict[str, str] = {
@@ -100,14 +105,29 @@ def changes(scenario: Scenario, decision: Decision, separator: str = "   ") -> C
     return Content(separator).join(parts)
 
 
-def choice_text(scenario: Scenario, decision: Decision) -> str:
-    """The plain text of the choice a decision took ('' if the scenario no longer has it)."""
-    scene = scenario.scenes.get(decision.scene)
-    choice = scene.choice(decision.choice) if scene else None
-    return plain(choice.text) if choice else decision.choice
+def prompt_for(scene: Scene) -> str:
+    """The line above the choices: a narration scene only asks the trainee to go on."""
+    return "Read on: Enter continues." if scene.narration else "What do you do?"
 
 
-def feedback_text(scenario: Scenario, decision: Decision) -> str:
+def choice_text(scenario: Scenario, decision: Decision, say: Say) -> str:
+    """The plain text of the choice a decision took ('' if the scenario no longer has it);
+    ``say`` resolves it as it read before the decision."""
     scene = scenario.scenes.get(decision.scene)
     choice = scene.choice(decision.choice) if scene else None
-    return prose(choice.feedback) if choice else ""
+    return plain(say(choice.text, decision.step - 1)) if choice else decision.choice
+
+
+def feedback_text(scenario: Scenario, decision: Decision, say: Say) -> str:
+    """The coach's feedback on a decision, resolved by ``say`` as it reads after it."""
+    scene = scenario.scenes.get(decision.scene)
+    choice = scene.choice(decision.choice) if scene else None
+    return prose(say(choice.feedback, decision.step)) if choice else ""
+
+
+def outcome_text(scenario: Scenario, decision: Decision, say: Say) -> str:
+    """What happened next in the story (a choice's ``outcome``), resolved by ``say`` as it
+    reads after the decision; shown in every feedback mode."""
+    scene = scenario.scenes.get(decision.scene)
+    choice = scene.choice(decision.choice) if scene else None
+    return prose(say(choice.outcome, decision.step)) if choice else ""

@@ -63,3 +63,8 @@ class RewindTo(Message):
 @dataclass
 class BackToLibrary(Message):
     """Leave the scenario for the library."""
+
+
+@dataclass
+class CohortAsked(Message):
+    """Show what every logged session of each scenario came to (the cohort screen)."""

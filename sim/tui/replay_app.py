@@ -20,7 +20,10 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Static
 
 from sim.log import EndRecord
-from sim.log.replay import Recorded, Step, meter_changes, offered
+from sim.log.replay import Step
+from sim.log.screen import Recorded, meter_changes, offered
+from sim.model import CONTINUE
+from sim.prose import say
 from sim.safetext import plain
 from sim.tui.content import safe
 from sim.tui.widgets.meters import MetersPanel
@@ -144,15 +147,21 @@ class ReplayApp(App[int]):
             heading += f" \N{MIDDLE DOT} rewound here from decision {step.rewound_from}"
         self.query_one("#position", Static).update(Content.styled(heading, "bold"))
         scene = sc.scenes.get(rec.scene)
+        trainee = self.recorded.header.trainee
         if scene is None:
             text = Content(f"(Scene {plain(rec.scene)} is no longer in the scenario.)")
-        elif scene.speaker:
-            text = Content.assemble(safe(scene.speaker, "bold"), "\n", safe(scene.text.rstrip()))
         else:
-            text = safe(scene.text.rstrip())
+            body = safe(say(sc, step.before, scene.text, trainee).rstrip())
+            if scene.speaker:
+                text = Content.assemble(safe(scene.speaker, "bold"), "\n", body)
+            else:
+                text = body
         self.query_one("#scene", Static).update(text)
         lines = []
-        for shown in offered(sc, step):
+        narration = rec.choice == CONTINUE
+        if narration:  # a narration scene: read and left, no choice to show
+            lines.append(Content.styled(f"{CHOSEN} (read on)", "bold"))
+        for shown in offered(sc, step, trainee) if not narration else ():
             if shown.chosen:
                 word = STYLE_WORD.get(shown.style, shown.style.upper())
                 lines.append(
@@ -166,8 +175,12 @@ class ReplayApp(App[int]):
                 locked = f" (locked: {plain(shown.reason or '')})" if not shown.available else ""
                 lines.append(Content.assemble("  ", safe(shown.text), locked))
         self.query_one("#choices", Static).update(Content("\n").join(lines))
+        choice = scene.choice(rec.choice) if scene is not None else None
+        story = say(sc, step.after, choice.outcome, trainee) if choice is not None else ""
         outcome = [
-            f"Style: {STYLE_WORD.get(rec.style, rec.style)}  ({rec.elapsed:.1f} s)",
+            *([story] if story else []),
+            f"Style: {'none (narration)' if narration else STYLE_WORD.get(rec.style, rec.style)}"
+            f"  ({rec.elapsed:.1f} s)",
             "Meters: " + meter_changes(sc, rec.before, rec.after),
         ]
         if rec.flags_set or rec.flags_cleared:
@@ -194,7 +207,13 @@ class ReplayApp(App[int]):
         ending = sc.endings.get(end.ending)
         title = plain(ending.title) if ending is not None else plain(end.ending)
         self.query_one("#position", Static).update(Content.styled(f"Ending: {title}", "bold"))
-        text = safe(ending.text.rstrip()) if ending is not None else Content("")
+        state = self.steps[-1].after if self.steps else None
+        trainee = self.recorded.header.trainee
+        text = (
+            safe(say(sc, state, ending.text, trainee).rstrip())
+            if ending is not None
+            else Content("")
+        )
         self.query_one("#scene", Static).update(text)
         t = end.tally
         self.query_one("#outcome", Static).update(

@@ -72,8 +72,13 @@ async def test_watch_reloads_shows_errors_and_keeps_the_place(
         assert "60/100" in screen_text(app)
 
         save(scenario, edited.replace("scenes:", "scenes: [", 1))
-        await wait_until(pilot, lambda: isinstance(app.screen, LoadErrorScreen))
-        assert "YAML syntax error" in screen_text(app)
+        # The screen is pushed before its text is drawn: wait for both.
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, LoadErrorScreen) and "YAML syntax error" in screen_text(app)
+            ),
+        )
 
         broken_at = app.session
         save(scenario, edited)

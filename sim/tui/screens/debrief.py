@@ -83,7 +83,7 @@ class DebriefScreen(Screen[None]):
                         ),
                         id="assessment",
                     )
-                yield Static(Content(prose(ending.text)), id="ending-text")
+                yield Static(Content(prose(s.say(ending.text))), id="ending-text")
                 yield heading("Final meters (change since the start)")
                 meters = MetersPanel(sc.meters, id="final-meters")
                 yield meters
@@ -98,15 +98,17 @@ class DebriefScreen(Screen[None]):
                 if ending.lessons:
                     yield heading("Lessons")
                     with Vertical(id="lessons", classes="bullets"):
-                        for lesson in ending.lessons:
+                        for lesson in filter(None, map(s.say, ending.lessons)):
                             yield Static(bullet(safe(lesson)))
             with Vertical(id="debrief-right", classes="column"):
                 yield heading("Your decisions")
-                yield Timeline(sc, s.decisions(), s.reflections, id="timeline")
+                yield Timeline(sc, s.decisions(), s.reflections, s.say, id="timeline")
                 if s.branches:
                     yield heading("Earlier runs (kept when you went back)")
                     for i, branch in enumerate(s.branches, 1):
-                        yield Static(branch_summary(sc, i, branch), classes="branch")
+                        yield Static(
+                            branch_summary(sc, i, branch, lambda t, _: s.say(t)), classes="branch"
+                        )
                 yield Static(self._actions(), id="debrief-actions")
         yield KeyBar()
 

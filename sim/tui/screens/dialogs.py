@@ -79,7 +79,7 @@ class RewindScreen(ModalScreen[int | None]):
         for d in decisions:
             body = Content.assemble(
                 (f"scene {d.scene}: ", "dim"),
-                safe(choice_text(sc, d)),
+                safe(choice_text(sc, d, self.session.say)),
                 "  ",
                 style_word(d.style),
             )

@@ -19,7 +19,7 @@ KEYS = (
     (
         "Library",
         "type to filter, \N{UPWARDS ARROW}\N{DOWNWARDS ARROW} to move, Enter to start, "
-        "Esc to clear the filter, F5 to read the files again",
+        "Esc to clear the filter, F5 to read the files again, F6 the cohort report",
     ),
     (
         "Play",
@@ -30,6 +30,11 @@ KEYS = (
         "Debrief",
         "p plays again, r goes back to any decision to try the other path, "
         "Esc returns to the library",
+    ),
+    (
+        "Cohort",
+        "\N{LEFTWARDS ARROW}\N{RIGHTWARDS ARROW} switch scenario, \N{UPWARDS ARROW}"
+        "\N{DOWNWARDS ARROW} PgUp PgDn scroll, Esc back to the library",
     ),
     ("Anywhere", "? or F1 this help, Ctrl+P commands (restart, library, theme), Ctrl+Q quit"),
 )

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from sim.safetext import plain
 from sim.tui.content import safe
-from sim.tui.messages import ScenarioPicked
+from sim.tui.messages import CohortAsked, ScenarioPicked
 from sim.tui.shelf import Row, first_problem
 from sim.tui.widgets.hanging import Hanging
 from sim.tui.widgets.keybar import KeyBar
@@ -95,6 +95,7 @@ class LibraryScreen(Screen[None]):
         Binding("up", "move(-1)", "Previous", show=False),
         Binding("escape", "clear", "Clear filter"),
         Binding("f5", "reload", "Reload"),
+        Binding("f6", "cohort", "Cohort report", key_display="F6"),
     ]
 
     def __init__(self, dirs: Sequence[Path] = (), shipped: bool = True) -> None:
@@ -205,6 +206,9 @@ class LibraryScreen(Screen[None]):
 
     def action_clear(self) -> None:
         self.query_one("#filter", Input).value = ""
+
+    def action_cohort(self) -> None:
+        self.post_message(CohortAsked())
 
     def action_reload(self) -> None:
         self.query_one("#library-status", Static).update("Reading scenarios\N{HORIZONTAL ELLIPSIS}")

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from sim.model import sketch
 from sim.safetext import plain
 from sim.sessions.session import Session
 from sim.tui.content import safe
@@ -58,7 +59,7 @@ def map_options(session: Session) -> list[Option]:
         body = Content("\n").join(
             [
                 head,
-                safe(first_line(scene.text), "italic"),
+                safe(first_line(sketch(scene.text)), "italic"),
                 Content.styled(f"leads to: {exits}", "dim"),
                 Content(""),  # a blank line between scenes
             ]

@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from sim.engine import ChoiceNotOffered, Decision
 from sim.sessions.session import Session
-from sim.tui.content import safe
+from sim.tui.content import prompt_for, safe
 from sim.tui.messages import BackToLibrary, ChoicePicked, FeedbackDone, PlayFinished
 from sim.tui.widgets.choices import ChoiceList
 from sim.tui.widgets.feedback import FeedbackPanel
@@ -101,14 +101,14 @@ class PlayScreen(Screen[None]):
         self.query_one(TitleBar).set(info=self._info())
         self._show_meters(s.state.last)
         scene = s.scenario.scenes[s.state.scene]
-        self.query_one(SceneView).show(scene)
+        self.query_one(SceneView).show(scene, s.say(scene.text))
         prompt = self.query_one("#prompt", Static)
-        prompt.update(Content.styled("What do you do?", "bold"))
+        prompt.update(Content.styled(prompt_for(scene), "bold"))
         prompt.display = True
         self.query_one(FeedbackPanel).display = False
         choices = self.query_one(ChoiceList)
         choices.display = True
-        choices.show(s.offers())
+        choices.show(s.offers(), s.say)
         self.set_focus(None)  # the reflection box may have had it
         self.query_one("#play-main", VerticalScroll).scroll_home(animate=False)
 
@@ -122,8 +122,8 @@ class PlayScreen(Screen[None]):
         self.query_one(ChoiceList).display = False
         panel = self.query_one(FeedbackPanel)
         panel.display = True
-        question = s.scenario.scenes[decision.scene].reflect
-        panel.show(s.scenario, decision, s.feedback or "coach", question, last=s.over)
+        question = s.say(s.scenario.scenes[decision.scene].reflect) or None
+        panel.show(s.scenario, decision, s.feedback or "coach", question, s.over, s.say)
         self.call_after_refresh(panel.scroll_visible, animate=False)
 
     # -- acting --
@@ -168,8 +168,9 @@ class PlayScreen(Screen[None]):
         except ChoiceNotOffered:
             self.notify("That choice is not available now.", severity="warning", markup=False)
             return
-        question = self.session.scenario.scenes[decision.scene].reflect
-        if self.session.feedback == "debrief" and not question:
+        scene = self.session.scenario.scenes[decision.scene]
+        question = self.session.say(scene.reflect)
+        if (self.session.feedback == "debrief" or scene.narration) and not question:
             self._next()
         else:
             self.show_feedback(decision)

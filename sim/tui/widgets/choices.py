@@ -7,7 +7,7 @@ of a choice is never shown here: the trainee decides first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.containers import ScrollableContainer
 from textual.content import Content
@@ -16,6 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sim.engine import Offer
+from sim.model import Prose
 from sim.tui.content import safe
 from sim.tui.messages import ChoicePicked
 from sim.tui.widgets.hanging import Hanging
@@ -30,8 +31,9 @@ class ChoiceList(OptionList, can_focus=False):
         super().__init__(id=id, markup=False)
         self.numbered: list[str] = []
 
-    def show(self, offers: Sequence[Offer]) -> None:
-        """Replace the list with ``offers``; highlight the first available choice."""
+    def show(self, offers: Sequence[Offer], say: Callable[[Prose], str]) -> None:
+        """Replace the list with ``offers`` (texts resolved by ``say``); highlight the first
+        available choice."""
         self.numbered = [o.choice.id for o in offers if o.available]
         width = len(f"{len(self.numbered)}. ")
         options: list[Option] = []
@@ -40,10 +42,12 @@ class ChoiceList(OptionList, can_focus=False):
             if offer.available:
                 number += 1
                 lead = Content.styled(f"{number}. ".rjust(width), "bold")
-                options.append(Option(Hanging(lead, safe(offer.choice.text)), id=offer.choice.id))
+                options.append(
+                    Option(Hanging(lead, safe(say(offer.choice.text))), id=offer.choice.id)
+                )
             else:
                 body = Content.assemble(
-                    safe(offer.choice.text),
+                    safe(say(offer.choice.text)),
                     ("  (locked: ", "italic"),
                     safe(offer.reason or "not available now", "italic"),
                     (")", "italic"),

@@ -14,8 +14,17 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from sim.engine import Decision
-from sim.model import Scenario
-from sim.tui.content import STYLE_MEANING, changes, choice_text, feedback_text, safe, style_badge
+from sim.model import CONTINUE, Scenario
+from sim.tui.content import (
+    STYLE_MEANING,
+    Say,
+    changes,
+    choice_text,
+    feedback_text,
+    outcome_text,
+    safe,
+    style_badge,
+)
 from sim.tui.messages import FeedbackDone
 
 
@@ -44,19 +53,29 @@ class FeedbackPanel(Vertical):
         yield ContinueHint(id="fb-hint")
 
     def show(
-        self, scenario: Scenario, decision: Decision, mode: str, question: str | None, last: bool
+        self,
+        scenario: Scenario,
+        decision: Decision,
+        mode: str,
+        question: str | None,
+        last: bool,
+        say: Say,
     ) -> None:
-        """Fill the panel for ``decision``; ``last`` says the next screen is the debrief."""
-        coach = mode == "coach"
+        """Fill the panel for ``decision``; ``last`` says the next screen is the debrief;
+        ``say`` resolves the texts (``Session.say``)."""
+        coach = mode == "coach" and decision.choice != CONTINUE  # narration: no style
         self.border_title = "You chose"
-        lines = [safe(choice_text(scenario, decision), "bold")]
+        lines = [safe(choice_text(scenario, decision, say), "bold")]
+        story = outcome_text(scenario, decision, say)
+        if story:
+            lines.append(Content(story))
         if coach:
             lines.append(
                 Content.assemble(
                     style_badge(decision.style), "  ", (STYLE_MEANING[decision.style], "italic")
                 )
             )
-            note = feedback_text(scenario, decision)
+            note = feedback_text(scenario, decision, say)
             if note:
                 lines.append(Content(note))
         lines += [Content(""), Content.assemble(("Changes: ", "bold"), changes(scenario, decision))]

@@ -11,14 +11,16 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from sim.engine import Decision
-from sim.model import Scenario
+from sim.model import CONTINUE, Scenario
 from sim.safetext import plain
 from sim.sessions.session import Branch
 from sim.tui.content import (
     STYLE_COLOUR,
+    Say,
     changes,
     choice_text,
     feedback_text,
+    outcome_text,
     safe,
     style_word,
 )
@@ -66,7 +68,7 @@ class StyleBalance(Widget):
 
 
 def decision_body(
-    scenario: Scenario, decision: Decision, reflection: str | None, notes: bool
+    scenario: Scenario, decision: Decision, reflection: str | None, notes: bool, say: Say
 ) -> Content:
     scene = scenario.scenes.get(decision.scene)
     where = Content.styled(f"scene {decision.scene}", "dim")
@@ -74,10 +76,13 @@ def decision_body(
         where = Content.assemble(where, ("  with ", "dim"), safe(scene.speaker, "dim"))
     lines = [
         where,
-        safe(choice_text(scenario, decision), "bold"),
+        safe(choice_text(scenario, decision, say), "bold"),
         Content.assemble(style_word(decision.style), "   ", changes(scenario, decision)),
     ]
-    text = feedback_text(scenario, decision) if notes else ""
+    story = outcome_text(scenario, decision, say)
+    if story:
+        lines.append(safe(story))
+    text = feedback_text(scenario, decision, say) if notes else ""
     if text:
         lines.append(safe(text, "italic"))
     if reflection:
@@ -93,10 +98,12 @@ class Timeline(Vertical):
         scenario: Scenario,
         decisions: Sequence[Decision],
         reflections: Mapping[int, str],
+        say: Say,
         *,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.say = say
         self.scenario = scenario
         self.decisions = list(decisions)
         self.reflections = dict(reflections)
@@ -104,18 +111,22 @@ class Timeline(Vertical):
     def compose(self) -> ComposeResult:
         width = len(f"{len(self.decisions)}. ")
         for d in self.decisions:
-            body = decision_body(self.scenario, d, self.reflections.get(d.step), True)
+            if d.choice == CONTINUE:
+                continue  # reading a narration scene was no decision
+            body = decision_body(self.scenario, d, self.reflections.get(d.step), True, self.say)
             yield Static(
                 Hanging(Content.styled(f"{d.step}. ".rjust(width), "bold"), body),
                 classes="decision",
             )
 
 
-def branch_summary(scenario: Scenario, number: int, branch: Branch) -> Hanging:
-    """An earlier run kept by a rewind: where it split off and where it went."""
+def branch_summary(scenario: Scenario, number: int, branch: Branch, say: Say) -> Hanging:
+    """An earlier run kept by a rewind: where it split off and where it went (its states are
+    gone, so ``say`` resolves its texts as they read now)."""
     steps = [
-        Content.assemble(style_word(d.style), " ", safe(choice_text(scenario, d)))
+        Content.assemble(style_word(d.style), " ", safe(choice_text(scenario, d, say)))
         for d in branch.decisions
+        if d.choice != CONTINUE
     ]
     ending = scenario.endings.get(branch.ending or "")
     end = (

@@ -16,9 +16,10 @@ class SceneView(Vertical):
         yield Static(id="speaker")
         yield Static(id="scene-text")
 
-    def show(self, scene: Scene) -> None:
+    def show(self, scene: Scene, text: str) -> None:
+        """Show ``scene`` with its ``text`` as resolved for the trainee (``Session.say``)."""
         speaker = self.query_one("#speaker", Static)
         speaker.display = bool(scene.speaker)
         if scene.speaker:
             speaker.update(Content.assemble(safe(scene.speaker, "bold"), " says:"))
-        self.query_one("#scene-text", Static).update(Content(prose(scene.text)))
+        self.query_one("#scene-text", Static).update(Content(prose(text)))
