@@ -55,13 +55,14 @@ LAYERS: tuple[Layer, ...] = (
         "xapi",
         3,
         "sim.xapi",
-        "sessions as xAPI statements, and sending them to a learning record store",
+        "`vocab`, `statements`, `config`, `client`, `queue`, `sync`, `background`, `readback`: "
+        "sessions as xAPI statements, sent to a learning record store and read back",
     ),
     Layer(
         "sessions",
         4,
         "sim.sessions",
-        "`session` (the `Session` class), `lifecycle` (make, resume, offer), `request`",
+        "`session` (the `Session` class), `lifecycle` (make, resume, offer), `request`, `autosync`",
     ),
     Layer(
         "report",

@@ -25,13 +25,13 @@ from sim.log import (
     NarrationRecord,
     ReflectionRecord,
     RewindRecord,
-    SessionLog,
     names_a_file,
     replay,
     unfinished,
 )
 from sim.model import FEEDBACK_MODES, Scenario
 from sim.safetext import plain
+from sim.sessions.autosync import SyncingLog
 from sim.sessions.request import Request
 from sim.sessions.session import RewindNotAllowed, Session
 
@@ -54,7 +54,7 @@ def make_session(scenario: Scenario, request: Request = Request()) -> Session:
         mode="assessment" if request.assessment else "practice",
         feedback=request.feedback,  # type: ignore[arg-type]
         trainee=request.trainee,
-        recorder=SessionLog(request.log, watch=request.watch),
+        recorder=SyncingLog(request.log, watch=request.watch),
     )
 
 
@@ -165,7 +165,7 @@ def continue_session(
 ) -> tuple[Session, tuple[str, ...]]:
     """The session a log records, rebuilt and appending to the same log again, with the notes
     a trainer should see (a cut-off last line, a changed scenario). Raises :class:`LogError`."""
-    recorder = SessionLog.claim(path)  # before reading: no one appends in between
+    recorder = SyncingLog.claim(path)  # before reading: no one appends in between
     try:
         resumed = resume_session(path, override, dirs)
     except BaseException:
