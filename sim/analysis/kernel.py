@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from sim import engine
 from sim.model import Scenario
+from sim.rng import draw
 
 Policy = Literal["least-used", "uniform"]
 POLICIES: tuple[Policy, ...] = ("least-used", "uniform")
@@ -126,10 +127,6 @@ class Kernel:
 
     def option_count(self) -> int:
         return len(self.keys)
-
-
-def compile_scenario(scenario: Scenario) -> Kernel:
-    return Kernel(scenario)
 
 
 class Totals:
@@ -238,7 +235,7 @@ def play(
                         if chance is None:
                             goto = target
                             break
-                        state_rng, roll = engine._draw(state_rng)
+                        state_rng, roll = draw(state_rng)
                         if roll < chance:
                             goto = target
                             break
