@@ -29,6 +29,20 @@ def time_to_text(
 ) -> float:
     """Seconds from fork to ``marker`` appearing in the process's terminal output.
     Raises RuntimeError (with the tail of what it printed) if it never does."""
+    return times_to_text(argv, marker, env, size, timeout)[0]
+
+
+def times_to_text(
+    argv: Sequence[str],
+    marker: str,
+    env: dict[str, str],
+    size: tuple[int, int] = (80, 24),
+    timeout: float = 30.0,
+) -> tuple[float, float]:
+    """:func:`time_to_text`, and the CPU seconds (user + system) the process had used when it
+    was killed: on a loaded machine the CPU time shows the work apart from the waiting."""
+    cpu = [0.0]
+    took = 0.0
     want = marker.encode()
     pid, fd = pty.fork()
     if pid == 0:  # the child: become the program
@@ -53,10 +67,14 @@ def time_to_text(
             # Keep enough of the tail for a marker split across two reads.
             seen = seen[-len(want) :] + chunk
             if want in seen:
-                return time.perf_counter() - start
-        raise RuntimeError(f"{marker!r} never appeared; last output: {seen[-300:]!r}")
+                took = time.perf_counter() - start
+                break
+        if want not in seen:
+            raise RuntimeError(f"{marker!r} never appeared; last output: {seen[-300:]!r}")
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        _, _, usage = os.wait4(pid, 0)
+        cpu[0] = usage.ru_utime + usage.ru_stime
         os.close(fd)
+    return took, cpu[0]

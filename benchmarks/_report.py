@@ -77,9 +77,14 @@ def _memory() -> str:
 
 
 def _commit() -> str:
+    """The commit measured, in full, and whether the tree differed from it (a dirty tree's
+    figures belong to no commit)."""
     try:
         head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changes = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -87,7 +92,7 @@ def _commit() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-    return head
+    return head + (" (dirty: uncommitted changes were measured)" if changes else " (clean)")
 
 
 def machine() -> list[tuple[str, str]]:

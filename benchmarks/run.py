@@ -4,6 +4,7 @@
     python benchmarks/run.py            # everything, about 4-5 minutes on 2 cores
     python benchmarks/run.py --quick    # smaller sizes and fewer repeats, about 1 minute
     python benchmarks/run.py --rows 3 5 --no-write
+    python benchmarks/run.py --choicescript ~/src/choicescript   # row 5 needs a checkout
 
 Rows (each against a baseline measured in the same run, as medians of repeated runs):
 
@@ -16,12 +17,15 @@ Rows (each against a baseline measured in the same run, as medians of repeated r
    process (``benchmarks/_load.py``), with the deep analysis (``sim.analysis.lint``) as its own
    column;
 4. deep analysis of each shipped scenario: states explored per second, and lint's total time;
-5. seeded random playthroughs per second with ``sim.engine`` on the Friday Shipment and on
-   ``twin.py 10 4``, versus ChoiceScript's randomtest (4,300 runs/s on the same twin);
+5. random play-testing, whole process against whole process: ``leadsim check --random N``
+   versus ChoiceScript's ``randomtest.js`` run live from a checkout (``--choicescript DIR``)
+   on the same twin (``twin.py 10 4``), N = 2,000 and 20,000, least-used and uniform picks
+   (``benchmarks/_playthroughs.py``);
 6. ``replay --verify`` throughput and peak memory on a 100,000-decision log
    (``benchmarks/replay.py``, by the session log's authors, run from here);
 7. ``leadsim report`` over a seeded synthetic cohort of 10,000 logs: cold, warm and incremental,
-   against DuckDB's ``read_ndjson_objects`` over the same files (``benchmarks/report.py``).
+   against DuckDB's ``read_ndjson_objects`` over the same files (``benchmarks/report.py``);
+8. the engine's cost per decision on 10-step and 8,000-step paths.
 
 A row that cannot run (its benchmark script fails, twin.py is missing) is reported as not
 measured, with the reason. Only the standard library and the project's own dependencies are used,
@@ -36,7 +40,6 @@ import gc
 import importlib.util
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -55,8 +58,6 @@ from _report import Section, Target, md_table, median, percentile, text_table  #
 from _report import machine as describe_machine  # noqa: E402
 
 TWIN = Path(os.environ.get("LEADSIM_TWIN", "/work/shared/bench/twin.py"))
-CHOICESCRIPT_RUNS = 4300  # randomtest.js on twin.py 10 4, see /work/shared/bench/README.md
-BARE_TEXTUAL_MS = 215  # the README's figure for a bare Textual 8.2.8 app, for reference
 SCENARIOS = ROOT / "scenarios"
 
 
@@ -90,7 +91,7 @@ def ms(seconds: float) -> str:
 
 def row_startup(quick: bool, tmp: Path) -> Section:
     section = Section("1. Start-up to the first useful screen (real command, 80x24 terminal)")
-    from _pty import time_to_text
+    from _pty import times_to_text
 
     runs = 5 if quick else 9
     py = sys.executable
@@ -100,6 +101,10 @@ def row_startup(quick: bool, tmp: Path) -> Section:
         "LEADSIM_HOME": str(tmp / "home-startup"),
         "PYTHONPATH": str(ROOT),
     }
+    # Both sides start from bytecode caches, as an installed program does: Textual's are in
+    # site-packages; leadsim's are written by the warm-up run below, which an environment
+    # with PYTHONDONTWRITEBYTECODE would prevent (every run would then compile sim/ afresh).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     # name -> (argv, the text that marks the screen as shown)
     commands: dict[str, tuple[list[str], str]] = {
         "bare Textual app (title, Input, OptionList, key bar)": (
@@ -118,6 +123,7 @@ def row_startup(quick: bool, tmp: Path) -> Section:
         "import sim.tui.app": "import sim.tui.app",
     }
     times: dict[str, list[float]] = {name: [] for name in [*imports, *commands]}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
 
     def fresh(run: int) -> dict[str, str]:
         # A new data folder per run: a killed session leaves an unfinished log, and the next
@@ -125,17 +131,29 @@ def row_startup(quick: bool, tmp: Path) -> Section:
         return {**env, "LEADSIM_HOME": str(tmp / f"home-startup-{run}")}
 
     for argv, marker in commands.values():  # warm the file cache and the bytecode caches
-        time_to_text(argv, marker, fresh(-1))
+        times_to_text(argv, marker, fresh(-1))
     for run in range(runs):  # interleaved, so drift in the machine's load hits all alike
         for name, code in imports.items():
             start = time.perf_counter()
             subprocess.run([py, "-c", code], env=env, check=True, capture_output=True)
             times[name].append(time.perf_counter() - start)
         for number, (name, (argv, marker)) in enumerate(commands.items()):
-            times[name].append(time_to_text(argv, marker, fresh(run * 10 + number)))
+            wall, used = times_to_text(argv, marker, fresh(run * 10 + number))
+            times[name].append(wall)
+            cpu[name].append(used)
     bare = median(times["bare Textual app (title, Input, OptionList, key bar)"])
-    section.headers = ["process", "median ms", "min ms", "max ms", "vs bare app"]
+    bare_cpu = median(cpu["bare Textual app (title, Input, OptionList, key bar)"])
+    section.headers = [
+        "process",
+        "median ms",
+        "min ms",
+        "max ms",
+        "vs bare app",
+        "CPU ms",
+        "CPU vs bare app",
+    ]
     for name, values in times.items():
+        used = median(cpu[name]) if name in cpu else None
         section.rows.append(
             [
                 name,
@@ -143,6 +161,8 @@ def row_startup(quick: bool, tmp: Path) -> Section:
                 ms(min(values)),
                 ms(max(values)),
                 f"{median(values) / bare:.2f}x",
+                "-" if used is None else ms(used),
+                "-" if used is None else f"{used / bare_cpu:.2f}x",
             ]
         )
     for name in ("leadsim: library screen shown", "leadsim play friday-shipment: first scene"):
@@ -154,6 +174,8 @@ def row_startup(quick: bool, tmp: Path) -> Section:
         f"Median of {runs} interleaved runs each, after one warm-up run. Each is a whole "
         "process (interpreter start, imports, first paint) on a real 80x24 pseudo-terminal "
         "(benchmarks/_pty.py); the clock stops when the marking text reaches the terminal. "
+        "CPU ms: user + system time the process had used by then (from wait4), which a "
+        "loaded machine inflates less than the wall clock. "
         "The bare app has the library screen's kinds of widgets and no data."
     )
     return section
@@ -345,72 +367,22 @@ def row_explore(quick: bool) -> Section:
     return section
 
 
-# --- 5. random playthroughs -------------------------------------------------------------
-
-
-def playthroughs(scenario: object, runs: int, seed: int) -> tuple[float, int]:
-    """Seconds and decisions for ``runs`` seeded random playthroughs through sim.engine."""
-    from sim import engine
-
-    rng = random.Random(seed)
-    decisions = 0
-    start = time.perf_counter()
-    for i in range(runs):
-        state = engine.start(scenario, i)  # type: ignore[arg-type]
-        while state.ending is None:
-            offered = engine.available(scenario, state)  # type: ignore[arg-type]
-            if not offered:
-                break
-            state = engine.choose(scenario, state, rng.choice(offered).id)  # type: ignore[arg-type]
-            decisions += 1
-    return time.perf_counter() - start, decisions
+# --- 5. random play-testing vs ChoiceScript, 8. cost per decision ------------------------
 
 
 def row_playthroughs(quick: bool, tmp: Path) -> Section:
-    section = Section("5. Random playthroughs (sim.engine, seeded random.Random)")
-    from sim.format import loader
+    from _playthroughs import row_versus_choicescript
 
-    runs, repeat = (1000, 3) if quick else (3000, 5)
-    targets: dict[str, Path] = {}
-    friday = SCENARIOS / "friday-shipment.yaml"
-    if friday.exists():
-        targets["The Friday Shipment"] = friday
-    if TWIN.exists():
-        targets["twin.py 10 4 (ChoiceScript's workload)"] = twin(10, 4, tmp)
-    section.headers = ["scenario", "runs/s", "decisions/s", "decisions/run", "vs ChoiceScript"]
-    for name, path in targets.items():
-        scenario = loader.load(path)
-        rates, per_run = [], 0.0
-        for r in range(repeat):
-            seconds, decisions = playthroughs(scenario, runs, seed=r)
-            rates.append((runs / seconds, decisions / seconds))
-            per_run = decisions / runs
-        run_rate = median([a for a, _ in rates])
-        decision_rate = median([b for _, b in rates])
-        section.rows.append(
-            [
-                name,
-                f"{run_rate:,.0f}",
-                f"{decision_rate:,.0f}",
-                f"{per_run:.1f}",
-                f"{run_rate / CHOICESCRIPT_RUNS:.2f}x",
-            ]
-        )
-        if name.startswith("twin"):
-            section.targets.append(
-                Target(
-                    "random playthroughs of the twin",
-                    f"{run_rate:,.0f} runs/s",
-                    f">= {2 * CHOICESCRIPT_RUNS:,} (2x ChoiceScript)",
-                    run_rate >= 2 * CHOICESCRIPT_RUNS,
-                )
-            )
-    section.notes.append(
-        f"{runs:,} playthroughs per measurement, median of {repeat}; each decision picks "
-        "uniformly among engine.available(). ChoiceScript figure: randomtest.js, 20,000 runs "
-        "of the same twin in 4.47 s (whole process, node 20) = 4,300 runs/s."
-    )
-    return section
+    if not TWIN.exists():
+        return Section("5. Random play-testing against ChoiceScript", skipped=f"{TWIN} not found")
+    named = os.environ.get("LEADSIM_CHOICESCRIPT")
+    return row_versus_choicescript(quick, twin(10, 4, tmp), Path(named) if named else None, tmp)
+
+
+def row_path_length(quick: bool, tmp: Path) -> Section:
+    from _playthroughs import row_path_length as row
+
+    return row(quick)
 
 
 # --- 6. replay --verify -----------------------------------------------------------------
@@ -510,6 +482,7 @@ ROWS: dict[int, Callable[[bool, Path], Section]] = {
     5: row_playthroughs,
     6: row_replay,
     7: row_report,
+    8: row_path_length,
 }
 
 
@@ -604,7 +577,12 @@ def why_missed(sections: list[Section]) -> list[str]:
             "scenes against 2.0, 0.2 and 2.2 s at 10,000, cProfile and phase timers)."
         )
     if any(w.startswith("random") for w in missed):
-        lines.append("- **Random playthroughs**: see the engine profile under Before and after.")
+        lines.append(
+            "- **Random play-testing**: leadsim's process also explores the state space and "
+            "runs the persona bots; the per-phase split is in the notes of row 5."
+        )
+    if any(w.startswith("cost per decision") for w in missed):
+        lines.append("- **Cost per decision**: see row 8.")
     if any(w.startswith("load") for w in missed):
         lines.append("- **Load + validate**: see the per-size figures above.")
     return lines or ["Every measured target was met."]
@@ -626,7 +604,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, nargs="+", choices=sorted(ROWS), help="run only these")
     parser.add_argument("--no-write", action="store_true", help="do not write BENCHMARKS.md")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument(
+        "--choicescript",
+        type=Path,
+        metavar="DIR",
+        help="a ChoiceScript checkout, for row 5 (or set LEADSIM_CHOICESCRIPT)",
+    )
     args = parser.parse_args(argv)
+    if args.choicescript is not None:
+        os.environ["LEADSIM_CHOICESCRIPT"] = str(args.choicescript.resolve())
     machine = describe_machine()
     print("\n".join(f"{k}: {v}" for k, v in machine))
     began = time.perf_counter()

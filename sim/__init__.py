@@ -6,17 +6,7 @@ The package keeps a pure core (``model``, ``conditions``, ``engine``) apart from
 
 from __future__ import annotations
 
-
-def __getattr__(name: str) -> str:
-    # ``__version__`` is looked up on first use: importlib.metadata costs about 35 ms, which
-    # every `import sim.<anything>` (the simulator's start-up among them) would otherwise pay.
-    if name != "__version__":
-        raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        value = version("leadsim")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        value = "0.0.0+source"
-    globals()["__version__"] = value
-    return value
+__version__ = "0.1.0"
+"""The version, written here rather than read from the installed metadata: every session log
+records it at start-up, and importlib.metadata (with email, zipfile, csv and calendar behind it)
+cost that start-up about 15 ms. tests/test_cli.py holds it equal to pyproject.toml's."""

@@ -39,7 +39,7 @@ COMMANDS = {
 
 
 class _Version(argparse.Action):
-    """``--version``, looking the version up only when asked (it costs ~35 ms)."""
+    """``--version``: prints :data:`sim.__version__`, importing no command module."""
 
     def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")

@@ -64,8 +64,10 @@ class State:
     """Where a session stands. Immutable; compare with ``==``; serialise with :func:`to_dict`.
 
     ``scene`` is the current scene id, or the ending id once ``ending`` is set. ``meters`` is
-    aligned with ``scenario.meters``. ``visits`` counts scene entries (sorted by scene id) and
-    ``taken`` remembers ``once`` choices as ``scene/choice``.
+    aligned with ``scenario.meters``. ``visits`` counts the entries (sorted by scene id) of
+    the scenes that conditions read (``scenario.counted``), and only those: a step copies
+    nothing that grows with the path, and the path itself is the session's history (its
+    decisions). ``taken`` remembers ``once`` choices as ``scene/choice``.
     """
 
     scene: str
@@ -140,7 +142,7 @@ def start(scenario: Scenario, seed: int) -> State:
     return State(
         scene=scenario.start,
         meters=tuple(m.start for m in scenario.meters),
-        visits=((scenario.start, 1),),
+        visits=((scenario.start, 1),) if scenario.start in scenario.counted else (),
         rng=seed & _MASK,
     )
 
@@ -283,6 +285,8 @@ def enter(scenario: Scenario, state: State, target: str) -> State:
     """Move to a scene (counting the visit) or to an ending (finishing the session)."""
     if target in scenario.endings:
         return attrs.evolve(state, scene=target, ending=target)
+    if target not in scenario.counted:
+        return attrs.evolve(state, scene=target)
     return attrs.evolve(state, scene=target, visits=_visit(state.visits, target))
 
 
@@ -346,7 +350,11 @@ def choose(scenario: Scenario, state: State, choice_id: str) -> State:
         scene=goto,
         meters=after,
         flags=flags,
-        visits=state.visits if ending is not None else _visit(state.visits, goto),
+        visits=(
+            _visit(state.visits, goto)
+            if ending is None and goto in scenario.counted
+            else state.visits
+        ),
         taken=taken,
         rng=rng,
         step=state.step + 1,

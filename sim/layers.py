@@ -40,7 +40,7 @@ LAYERS: tuple[Layer, ...] = (
         "analysis",
         2,
         "sim.analysis",
-        "`statespace`, `explore`, `stategraph`, `paths`, `lint`, `playtest`, `graph`, "
+        "`statespace`, `explore`, `stategraph`, `paths`, `lint`, `playtest`, `kernel`, `graph`, "
         "`stylemix`, `cues`, `rubric`, `pacing`, `teaching`: what every path of a scenario "
         "can do, and whether it teaches what it claims",
     ),

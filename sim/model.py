@@ -267,10 +267,32 @@ class Scenario:
     sha256: str = attrs.field(default="", eq=False)
     where: Where | None = _where
     meter_index: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
+    _counted: frozenset[str] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @meter_index.default
     def _index(self) -> Mapping[str, int]:
         return {m.id: i for i, m in enumerate(self.meters)}
+
+    @property
+    def counted(self) -> frozenset[str]:
+        """The scenes whose visits some condition reads (``visited()``/``visits()``): the
+        only ones the engine counts, so a step costs the same however long the path is.
+        Worked out on first use and kept."""
+        if self._counted is None:
+            named: set[str] = set()
+            for scene in self.scenes.values():
+                for choice in scene.choices:
+                    if choice.guard is not None:
+                        named |= choice.guard.condition.scenes()
+                    for route in choice.routes:
+                        if route.guard is not None:
+                            named |= route.guard.condition.scenes()
+            for text in self.texts():  # conditional text reads visits too (format 1.1)
+                for guard in text_guards(text):
+                    named |= guard.condition.scenes()
+            object.__setattr__(self, "_counted", frozenset(named))
+        assert self._counted is not None
+        return self._counted
 
     def meter(self, meter_id: str) -> Meter:
         return self.meters[self.meter_index[meter_id]]

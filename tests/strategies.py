@@ -389,3 +389,89 @@ def hang_guard(seconds: float) -> Iterator[None]:
 
 class Hung(Exception):
     """Raised by :func:`hang_guard`; derives from Exception so hypothesis reports it."""
+
+
+# --- playable scenarios -----------------------------------------------------------------
+
+_GUARDS = (
+    "trust >= 40",
+    "results < 60",
+    "trust + results > 90",
+    "ready",
+    "not ready",
+    "ready and trust > 30",
+    "burnt or results >= 50",
+    "visited('s1')",
+    "visits('s0') >= 2",
+    "visits('s2') + trust > 55",
+)
+
+
+@st.composite
+def playable_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid scenario of one to six scenes using every element the engine runs: guards on
+    meters, flags and visits (hidden or ``locked``), ``once`` choices, delta and percent
+    changes, flags set and cleared, ``next`` lists with conditions and chances, narration
+    scenes and shuffled choices (format 1.1). Loops,
+    softlocks and dead ends are allowed: a random play-tester has to meet them too."""
+    n = draw(st.integers(1, 6))
+    endings = [f"e{i}" for i in range(draw(st.integers(1, 3)))]
+    places = [f"s{i}" for i in range(n)] + endings
+    amount = st.one_of(st.integers(-40, 40), st.sampled_from(["%+20", "%-35", "%+100"]))
+    scenes: dict[str, Any] = {}
+    for i in range(n):
+        if draw(st.integers(0, 5)) == 0:  # a narration scene: no choices, one way on
+            scenes[f"s{i}"] = {"text": f"Scene {i}.", "next": draw(st.sampled_from(places))}
+            continue
+        choices = []
+        for c in range(draw(st.integers(1, 4))):
+            choice: dict[str, Any] = {
+                "id": f"c{c}",
+                "text": f"Option {c}",
+                "style": draw(st.sampled_from(["manager", "leader", "neutral"])),
+                "feedback": "ok",
+            }
+            effects: dict[str, Any] = {
+                m: draw(amount) for m in draw(st.sets(st.sampled_from(["trust", "results"])))
+            }
+            for key in ("set", "clear"):
+                if draw(st.integers(0, 3)) == 0:
+                    effects[key] = [draw(st.sampled_from(["ready", "burnt"]))]
+            if effects:
+                choice["effects"] = effects
+            if draw(st.integers(0, 2)) == 0:
+                choice["if"] = draw(st.sampled_from(_GUARDS))
+                if draw(st.booleans()):
+                    choice["locked"] = "Not now."
+            if draw(st.integers(0, 3)) == 0:
+                choice["once"] = True
+            target = st.sampled_from(places)
+            if draw(st.booleans()):
+                choice["next"] = draw(target)
+            else:
+                routes: list[dict[str, Any]] = []
+                for _ in range(draw(st.integers(0, 2))):
+                    if draw(st.booleans()):
+                        routes.append({"if": draw(st.sampled_from(_GUARDS)), "goto": draw(target)})
+                    else:
+                        chance = draw(st.sampled_from([0.25, 0.5, 0.9]))
+                        routes.append({"chance": chance, "goto": draw(target)})
+                routes.append({"goto": draw(target)})
+                choice["next"] = routes
+            choices.append(choice)
+        scenes[f"s{i}"] = {"text": f"Scene {i}.", "choices": choices}
+    return {
+        "format": 1.1,
+        "shuffle": draw(st.booleans()),
+        "scenario": "generated",
+        "title": "Generated",
+        "summary": "A generated scenario.",
+        "meters": {
+            "trust": {"label": "Trust", "start": draw(st.integers(0, 100)), "min": 0, "max": 100},
+            "results": {"label": "Results", "start": 50, "min": 0, "max": 100},
+        },
+        "flags": ["ready", "burnt"],
+        "start": "s0",
+        "scenes": scenes,
+        "endings": {e: {"title": e, "text": "The end."} for e in endings},
+    }

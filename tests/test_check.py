@@ -113,7 +113,7 @@ def test_engine_errors_and_endless_loops_are_failures(monkeypatch: pytest.Monkey
         return real(scenario, state, choice_id)
 
     monkeypatch.setattr(engine, "choose", broken)
-    report = playtest.random_runs(loader.load(CLEAN), 10, seed=1)
+    report = playtest.random_runs_on_engine(loader.load(CLEAN), 10, seed=1)
     errors = [f for f in report.failures if f.kind == "engine error"]
     assert errors and errors[0].message == "ZeroDivisionError: boom"
     assert errors[0].trail[-1] == "two/listen"

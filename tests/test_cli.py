@@ -197,3 +197,13 @@ def test_version_imports_no_command_and_no_loader() -> None:
     assert done.stdout.startswith("leadsim ")
     loaded = done.stdout.splitlines()[-1]
     assert "sim.commands" not in loaded and "sim.format" not in loaded, loaded
+
+
+def test_the_version_is_pyprojects() -> None:
+    import tomllib
+    from pathlib import Path
+
+    import sim
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    assert sim.__version__ == tomllib.loads(pyproject.read_text())["project"]["version"]

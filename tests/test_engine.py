@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 import pytest
 from hypothesis import given, settings
@@ -21,7 +23,7 @@ def test_start_state(small: Scenario) -> None:
     state = engine.start(small, seed=1)
     assert state.scene == "monday"
     assert engine.meters_by_name(small, state.meters) == {"trust": 50, "results": 40}
-    assert state.visits_to("monday") == 1
+    assert state.visits == ()  # no condition reads monday's visits, so none are counted
     assert state.step == 0 and not state.over and state.last is None
 
 
@@ -81,7 +83,7 @@ def test_once_choice_disappears_after_it_was_taken(small: Scenario) -> None:
     assert state.scene == "coffee"
     assert ids(small, state) == ["chat", "back-to-work"]
     state = engine.choose(small, state, "chat")
-    assert state.scene == "coffee" and state.visits_to("coffee") == 2
+    assert state.scene == "coffee"
     assert ids(small, state) == ["back-to-work"]
     with pytest.raises(ChoiceNotOffered):
         engine.choose(small, state, "chat")
@@ -143,7 +145,7 @@ def test_best_ending_needs_both_styles(small: Scenario) -> None:
 
 def test_once_choice_in_a_loop_back(small: Scenario) -> None:
     state = engine.choose(small, engine.start(small, 1), "wait")
-    assert state.scene == "monday" and state.visits_to("monday") == 2
+    assert state.scene == "monday"
     assert engine.meters_by_name(small, state.meters)["results"] == 25
     assert ids(small, state) == ["assign", "huddle"]
     assert engine.choose(small, state, "huddle").scene == "slip"  # results < 30 now
@@ -210,3 +212,89 @@ def test_same_seed_and_choices_give_same_states(
 def test_every_walk_ends(small: Scenario, seed: int) -> None:
     chosen = random_walk(small, seed, [0, 1, 0, 1, 1, 1, 1, 1, 1, 1])
     assert engine.run(small, seed, chosen).over
+
+
+def test_visits_are_counted_for_the_scenes_conditions_read_only(small: Scenario) -> None:
+    assert small.counted == {"home-trouble"}  # visited('home-trouble') on a route
+    seed = next(
+        s
+        for s in range(100)
+        if engine.choose(small, engine.start(small, s), "huddle").scene == "home-trouble"
+    )
+    state = engine.run(small, seed, ["huddle"])
+    assert state.visits == (("home-trouble", 1),)
+    state = engine.run(small, seed, ["huddle", "insist", "chase", "chat", "back-to-work"])
+    assert state.visits == (("home-trouble", 1),)  # tuesday and coffee are not counted
+    assert state.ending == "shipped-late"  # the counted visit still steers the route
+
+
+def test_a_long_path_keeps_the_state_small(tmp_path: Path) -> None:
+    # A desk the trainee can sit at for ever: a step's cost must not grow with the path, so
+    # the state carries no record of it (the session's history does).
+    path = tmp_path / "desk.yaml"
+    path.write_text(
+        """\
+scenario: desk
+title: Desk
+summary: a loop
+meters:
+  trust: {label: Trust, start: 50, min: 0, max: 100}
+start: desk
+scenes:
+  desk:
+    text: At the desk.
+    choices:
+      - {id: stay, text: Stay, style: neutral, feedback: ok, next: desk}
+      - id: leave
+        text: Leave
+        style: leader
+        feedback: ok
+        next: [{if: "visits('hall') > 1", goto: done}, {goto: hall}]
+  hall:
+    text: In the hall.
+    choices:
+      - {id: back, text: Back, style: neutral, feedback: ok, next: desk}
+endings:
+  done: {title: Done, text: Done.}
+"""
+    )
+    desk = loader.load(path)
+    assert desk.counted == {"hall"}
+    state = engine.start(desk, 1)
+    for _ in range(500):
+        state = engine.choose(desk, state, "stay")
+    assert state.step == 500 and state.visits == ()
+    state = engine.run(desk, 1, ["leave", "back", "leave", "back", "leave"])
+    assert state.ending == "done" and state.visits == (("hall", 2),)
+
+
+def test_visits_read_by_conditional_text_are_counted() -> None:
+    from sim import prose
+
+    desk = loader.loads(
+        """\
+format: 1.1
+scenario: desk
+title: Desk
+summary: a loop
+meters:
+  trust: {label: Trust, start: 50, min: 0, max: 100}
+start: desk
+scenes:
+  desk:
+    text:
+      - {if: "visits('hall') >= 2", text: Back again., else: At the desk.}
+    choices:
+      - {id: go, text: Go, style: neutral, feedback: ok, next: hall}
+      - {id: end, text: End, style: leader, feedback: ok, next: done}
+  hall:
+    text: In the hall.
+    choices:
+      - {id: back, text: Back, style: neutral, feedback: ok, next: desk}
+endings:
+  done: {title: Done, text: Done.}
+"""
+    )
+    assert desk.counted == {"hall"}
+    state = engine.run(desk, 1, ["go", "back", "go", "back"])
+    assert prose.say(desk, state, desk.scenes["desk"].text) == "Back again."

@@ -87,21 +87,33 @@ def edges(scenario: Scenario, *, live: bool = False) -> list[Edge]:
     return out
 
 
-def reachable(scenario: Scenario) -> set[str]:
-    """Scenes and endings some sequence of routes leads to from the start, whatever the
-    conditions say: anything outside this set can never be reached."""
-    following: dict[str, set[str]] = {}
+Links = dict[str, set[str]]
+"""Scene id -> the ids its live routes lead to (or, reversed, come from)."""
+
+
+def links(scenario: Scenario) -> tuple[Links, Links]:
+    """The live routes as (following, before), built once for every question below."""
+    following: Links = {}
+    before: Links = {}
     for e in edges(scenario, live=True):
         following.setdefault(e.source, set()).add(e.target)
+        before.setdefault(e.target, set()).add(e.source)
+    return following, before
+
+
+def reachable(scenario: Scenario, following: Links | None = None) -> set[str]:
+    """Scenes and endings some sequence of routes leads to from the start, whatever the
+    conditions say: anything outside this set can never be reached."""
+    if following is None:
+        following = links(scenario)[0]
     return _closure([scenario.start], following)
 
 
-def leading_to_an_ending(scenario: Scenario) -> set[str]:
+def leading_to_an_ending(scenario: Scenario, before: Links | None = None) -> set[str]:
     """Scenes from which some sequence of routes reaches an ending, whatever the conditions
     say: a scene outside this set traps the trainee for ever."""
-    before: dict[str, set[str]] = {}
-    for e in edges(scenario, live=True):
-        before.setdefault(e.target, set()).add(e.source)
+    if before is None:
+        before = links(scenario)[1]
     return _closure(scenario.endings, before)
 
 

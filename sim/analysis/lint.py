@@ -82,10 +82,9 @@ class _Lint:
         self.x = found
         self.limit = limit
         self.out: list[Diagnostic] = []
-        self.reachable = graph.reachable(scenario)
-        self.following: dict[str, set[str]] = {}
-        for e in graph.edges(scenario, live=True):
-            self.following.setdefault(e.source, set()).add(e.target)
+        self.following, self.before = graph.links(scenario)  # built once, asked often
+        self.reachable = graph.reachable(scenario, self.following)
+        self.order = {sid: i for i, sid in enumerate(scenario.scenes)}
         self.dead_routes: set[tuple[str, str, int]] = set()
 
     def add(
@@ -230,7 +229,8 @@ class _Lint:
     def _groups(self, scenes: list[str]) -> list[tuple[str, list[str]]]:
         """Scenes grouped by where the trouble starts: each group's first scene is one no
         other scene of the list leads to (or, in a loop, the first in the file), followed by
-        the listed scenes only it leads to, so one mistake gives one diagnostic."""
+        the listed scenes only it leads to, so one mistake gives one diagnostic. Linear in
+        the scenes listed: each is walked into once, by the first group that reaches it."""
         within = set(scenes)
         fed = {t for s in scenes for t in self.following.get(s, ()) if t in within and t != s}
         covered: set[str] = set()
@@ -238,9 +238,10 @@ class _Lint:
         for sid in [s for s in scenes if s not in fed] + [s for s in scenes if s in fed]:
             if sid in covered:
                 continue
-            behind = _behind(sid, self.following, within)
+            behind = _behind(sid, self.following, within, covered)
             covered |= behind
-            groups.append((sid, [s for s in scenes if s in behind and s != sid]))
+            rest = sorted(behind - {sid}, key=self.order.__getitem__)
+            groups.append((sid, rest))
         return groups
 
     def choices(self) -> None:
@@ -294,7 +295,7 @@ class _Lint:
         if self.x.complete:
             return  # the exploration saw every trap that can be entered, with its state
         # The file alone proves traps the exploration may not have got to.
-        escape = graph.leading_to_an_ending(self.s)
+        escape = graph.leading_to_an_ending(self.s, self.before)
         trapped = [s for s in self.s.scenes if s in self.reachable and s not in escape]
         for sid, behind in self._groups(trapped):
             self.add(
@@ -371,13 +372,15 @@ class _Lint:
                 )
 
 
-def _behind(root: str, following: dict[str, set[str]], within: set[str]) -> set[str]:
-    """Everything in ``within`` that ``root`` leads to (and ``root``)."""
+def _behind(
+    root: str, following: dict[str, set[str]], within: set[str], covered: set[str]
+) -> set[str]:
+    """``root`` and what in ``within`` it leads to that no earlier group ``covered``."""
     seen = {root}
     todo = [root]
     while todo:
         for t in following.get(todo.pop(), ()):
-            if t in within and t not in seen:
+            if t in within and t not in seen and t not in covered:
                 seen.add(t)
                 todo.append(t)
     return seen

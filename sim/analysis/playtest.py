@@ -17,7 +17,9 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from sim import engine
+from sim.analysis import kernel
 from sim.analysis.explore import DEFAULT_LIMIT, PERSONAS, explore
+from sim.analysis.kernel import Policy
 from sim.model import Scenario
 
 MAX_STEPS = 10_000
@@ -101,25 +103,88 @@ def random_runs(
     seed: int,
     progress: Callable[[int], None] | None = None,
     max_steps: int = MAX_STEPS,
+    policy: Policy = "least-used",
 ) -> RandomReport:
-    """``runs`` playthroughs on the real engine. Each picks, at every decision, one of the
-    available options used least so far across all runs (ties broken at random), so the runs
-    spread over the scenario instead of repeating the likely path."""
+    """``runs`` seeded random playthroughs. With ``least-used`` each picks, at every
+    decision, one of the available options used least so far across all runs (ties broken at
+    random), so the runs spread over the scenario instead of repeating the likely path;
+    ``uniform`` picks any available option alike.
+
+    The runs go through :mod:`sim.analysis.kernel` (the scenario compiled into tables, held
+    to the engine by tests); a failing run is then replayed on the real engine to give the
+    numbered answers that reproduce it. :func:`random_runs_on_engine` is the same on
+    :func:`sim.engine.choose` directly."""
+    k = kernel.Kernel(scenario)
+    totals = kernel.play(k, runs, seed, policy, max_steps, progress)
+    failures = tuple(
+        _explained(scenario, k, run, run_seed, kind, place, message, path)
+        for run, run_seed, kind, place, message, path in totals.failures
+    )
+    return RandomReport(
+        runs=runs,
+        seed=seed,
+        endings={e: n for e, n in zip(k.ending_ids, totals.endings, strict=True) if n},
+        scenes=frozenset(sid for sid, hit in zip(k.scene_ids, totals.scenes, strict=True) if hit),
+        choices=frozenset(k.keys[i] for i, n in enumerate(totals.uses) if n),
+        failures=failures,
+    )
+
+
+def _explained(
+    scenario: Scenario,
+    k: kernel.Kernel,
+    run: int,
+    seed: int,
+    kind: str,
+    place: int,
+    message: str,
+    path: list[int],
+) -> Failure:
+    """A kernel's failing run as the engine plays it: the trail, and the answer numbers a
+    trainee types in ``leadsim play --text`` (positions among the available choices)."""
+    trail = tuple(f"{k.keys[i][0]}/{k.keys[i][1]}" for i in path)
+    answers = []
+    state = engine.start(scenario, seed)
+    for step, i in enumerate(path):
+        offered = [c.id for c in engine.available(scenario, state)]
+        choice = k.keys[i][1]
+        answers.append(offered.index(choice) + 1 if choice in offered else 0)
+        if kind == "engine error" and step == len(path) - 1:
+            break  # the choice that failed
+        state = engine.choose(scenario, state, choice)
+    return Failure(run, seed, kind, k.scene_ids[place], message, trail, tuple(answers))
+
+
+def random_runs_on_engine(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    max_steps: int = MAX_STEPS,
+    policy: Policy = "least-used",
+    each: kernel.Each | None = None,
+) -> RandomReport:
+    """:func:`random_runs` played on :func:`sim.engine.choose` itself, step by step: the
+    reference the kernel is tested against (``each`` sees every run, as in the kernel, the
+    options numbered as the kernel numbers them: file order over the scenes)."""
     rng = random.Random(seed)
     uses: Counter[tuple[str, str]] = Counter()
     endings: Counter[str] = Counter()
     scenes: set[str] = set()
     failures: list[Failure] = []
+    pairs = [(scene.id, c.id) for scene in scenario.scenes.values() for c in scene.choices]
+    numbered = {pair: i for i, pair in enumerate(pairs)}
     for run in range(runs):
-        if progress is not None:
-            progress(run)
-        state, failure = _least_used_run(scenario, run + 1, rng, uses, scenes, max_steps)
+        state, failure, run_seed, path = _engine_run(
+            scenario, run + 1, rng, uses, scenes, max_steps, policy == "least-used"
+        )
         if failure is not None:
             failures.append(failure)
         elif state.ending is not None:
             endings[state.ending] += 1
-    if progress is not None:
-        progress(runs)
+        if each is not None:
+            ending = state.ending if failure is None else None
+            keys = [numbered[pair] for pair in path]
+            each(run + 1, run_seed, ending, state.meters, state.flags, keys)
     return RandomReport(
         runs=runs,
         seed=seed,
@@ -130,38 +195,43 @@ def random_runs(
     )
 
 
-def _least_used_run(
+def _engine_run(
     scenario: Scenario,
     run: int,
     rng: random.Random,
     uses: Counter[tuple[str, str]],
     scenes: set[str],
     max_steps: int,
-) -> tuple[engine.State, Failure | None]:
+    least: bool,
+) -> tuple[engine.State, Failure | None, int, list[tuple[str, str]]]:
     seed = rng.getrandbits(31)
     state = engine.start(scenario, seed)
-    trail: list[str] = []
+    path: list[tuple[str, str]] = []
     answers: list[int] = []
 
     def failure(kind: str, message: str) -> Failure:
-        return Failure(run, seed, kind, state.scene, message, tuple(trail), tuple(answers))
+        trail = tuple(f"{s}/{c}" for s, c in path)
+        return Failure(run, seed, kind, state.scene, message, trail, tuple(answers))
 
     for _ in range(max_steps):
         if state.ending is not None:
-            return state, None
+            return state, None, seed, path
         scenes.add(state.scene)
         offered = engine.available(scenario, state)
         if not offered:
-            return state, failure("softlock", "the scene offers no available choice")
-        fewest = min(uses[(state.scene, c.id)] for c in offered)
-        pick = rng.choice([c for c in offered if uses[(state.scene, c.id)] == fewest])
+            return state, failure("softlock", "the scene offers no available choice"), seed, path
+        ties = offered
+        if least:
+            fewest = min(uses[(state.scene, c.id)] for c in offered)
+            ties = tuple(c for c in offered if uses[(state.scene, c.id)] == fewest)
+        pick = ties[0] if len(ties) == 1 else rng.choice(ties)  # no draw without a choice
         uses[(state.scene, pick.id)] += 1
-        trail.append(f"{state.scene}/{pick.id}")
+        path.append((state.scene, pick.id))
         answers.append(offered.index(pick) + 1)
         try:
             state = engine.choose(scenario, state, pick.id)
         except Exception as e:  # finding crashes is the point: report it with its trail
-            return state, failure("engine error", f"{type(e).__name__}: {e}")
+            return state, failure("engine error", f"{type(e).__name__}: {e}"), seed, path
     if state.ending is not None:
-        return state, None
-    return state, failure("loop", f"no ending after {max_steps:,} decisions")
+        return state, None, seed, path
+    return state, failure("loop", f"no ending after {max_steps:,} decisions"), seed, path

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from sim.analysis import playtest
 from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
+from sim.analysis.kernel import POLICIES
 from sim.commands import lesson
 from sim.format import library, loader
 from sim.model import STYLES, Scenario
@@ -48,6 +49,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=1, help="seed for the random runs (1)")
     parser.add_argument(
+        "--policy",
+        choices=POLICIES,
+        default="least-used",
+        help="how a random run picks: the options used least so far (default), or any alike",
+    )
+    parser.add_argument(
+        "--engine",
+        action="store_true",
+        help="play the random runs on the engine step by step (slower; the default compiled "
+        "runs are tested to agree with it seed for seed)",
+    )
+    parser.add_argument(
         "--style-mix",
         action="store_true",
         help="show every style count, cue and pacing finding with the path that proves it",
@@ -61,6 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+PICKS = {"least-used": "favouring the options used least", "uniform": "picking uniformly"}
 MAX_REPORTED_STEPS = 100
 """Most choices of one failing run given inline (text and JSON); the replay file has all."""
 SHOWN_STEPS = 12
@@ -121,13 +135,22 @@ def run(args: argparse.Namespace) -> int:
     found = _with_progress("exploring", limit, lambda bar: explore(scenario, limit, progress=bar))
     bots = playtest.personas(scenario, limit, seed=args.seed)
     randoms = None
+    policy = args.policy
     if args.random > 0:
         randoms = _with_progress(
             "playing",
             args.random,
-            lambda bar: playtest.random_runs(scenario, args.random, args.seed, progress=bar),
+            lambda bar: (
+                playtest.random_runs_on_engine(scenario, args.random, args.seed, policy=policy)
+                if args.engine
+                else playtest.random_runs(
+                    scenario, args.random, args.seed, progress=bar, policy=policy
+                )
+            ),
         )
     report = build_report(scenario, found, bots, randoms)
+    if report["random"] is not None:
+        report["random"]["policy"] = policy
     if randoms is not None and randoms.failures:
         report["random"]["replay_file"] = write_replay(
             scenario, shortest(randoms.failures), args.replay_dir
@@ -324,8 +347,8 @@ def print_report(scenario: Scenario, report: dict[str, Any], out: TextIO) -> Non
         say()
         rc = r["coverage"]
         say(
-            f"Random playthroughs: {r['runs']:,} (seed {r['seed']}), favouring the options "
-            f"used least: {_ratio(rc['scenes'])} scenes, {_ratio(rc['choices'])} choices, "
+            f"Random playthroughs: {r['runs']:,} (seed {r['seed']}), {PICKS[r['policy']]}: "
+            f"{_ratio(rc['scenes'])} scenes, {_ratio(rc['choices'])} choices, "
             f"{_ratio(rc['endings'])} endings."
         )
         for eid, n in r["endings"].items():

@@ -1,4 +1,9 @@
-"""`leadsim validate`: check scenario files and report every problem with its place."""
+"""`leadsim validate`: check scenario files and report every problem with its place.
+
+The deep analysis (:mod:`sim.analysis.lint`) runs with or without ``--strict``: the output
+lists every warning and the errors only it finds (softlocks, loops with no way out), and
+``--strict`` changes only whether the warnings fail the run, not what is printed. Skipping it
+without ``--strict`` would hide exactly the problems a trainer runs ``validate`` to see."""
 
 from __future__ import annotations
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from sim.format.diagnostics import Diagnostic, ScenarioError
-from sim.model import Scenario
+
+if TYPE_CHECKING:  # types only: listing files needs no model
+    from sim.model import Scenario
 
 # The loader (and PyYAML) is imported where a file is actually read, so the simulator can
 # find and list files at start-up without paying for it.

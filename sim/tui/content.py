@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from sim.model import Prose
 from sim.safetext import plain
 from sim.wording import changes as meter_changes
 from sim.wording import prose
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the library screen starts without the model (and attrs)
     from sim.engine import Decision
-    from sim.model import Scenario, Scene, Style
+    from sim.model import Prose, Scenario, Scene, Style
 
 Say = Callable[["Prose | None", "int | None"], str]
 """Resolves a text as it reads after a step (``Session.say``)."""
