@@ -189,3 +189,31 @@ def test_the_replay_file_replays_the_failure_in_play(tmp_path: Path) -> None:
     assert answers == "2\n"
     play = leadsim("play", str(SOFTLOCK), "--text", "--seed", str(best["seed"]), stdin=answers)
     assert "the scenario is stuck" in play.stdout
+
+
+def test_the_replay_file_follows_the_shown_order_of_a_shuffled_scenario(tmp_path: Path) -> None:
+    # With `shuffle`, text play numbers the choices in the order it shows them; the answers in
+    # the replay file must be those numbers, or the replay takes other choices.
+    text = SOFTLOCK.read_text(encoding="utf-8")
+    shuffled = tmp_path / "shuffled.yaml"
+    shuffled.write_text(
+        "format: 1.1\nshuffle: true\n"
+        + text.split("\n", 1)[1].replace(
+            "      - {id: ask,",
+            "      - {id: wait, text: Wait., style: neutral, next: meeting}\n      - {id: ask,",
+        ),
+        encoding="utf-8",
+    )
+    _, report = check_json(str(shuffled), "--random", "40", "--replay-dir", str(tmp_path))
+    r = report["random"]
+    for failure in r["failures"][:5]:
+        answers = "".join(f"{a}\n" for a in failure["answers"])
+        play = leadsim(
+            "play", str(shuffled), "--text", "--seed", str(failure["seed"]), stdin=answers
+        )
+        assert "the scenario is stuck" in play.stdout, failure
+
+
+def test_a_narration_scene_is_not_counted_as_a_choice() -> None:
+    out = leadsim("check", str(DATA / "format11.yaml"))
+    assert "Reached 2/2 scenes, 2/2 choices" in out.stdout, out.stdout

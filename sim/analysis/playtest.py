@@ -146,13 +146,19 @@ def _explained(
     answers = []
     state = engine.start(scenario, seed)
     for step, i in enumerate(path):
-        offered = [c.id for c in engine.available(scenario, state)]
+        offered = _numbered(scenario, state)
         choice = k.keys[i][1]
         answers.append(offered.index(choice) + 1 if choice in offered else 0)
         if kind == "engine error" and step == len(path) - 1:
             break  # the choice that failed
         state = engine.choose(scenario, state, choice)
     return Failure(run, seed, kind, k.scene_ids[place], message, trail, tuple(answers))
+
+
+def _numbered(scenario: Scenario, state: engine.State) -> list[str]:
+    """The choice ids as `leadsim play --text` numbers them: the available ones in the order
+    they are shown (shuffled, when the scenario shuffles), not the file's order."""
+    return [o.choice.id for o in engine.choices(scenario, state) if o.available]
 
 
 def random_runs_on_engine(
@@ -227,7 +233,7 @@ def _engine_run(
         pick = ties[0] if len(ties) == 1 else rng.choice(ties)  # no draw without a choice
         uses[(state.scene, pick.id)] += 1
         path.append((state.scene, pick.id))
-        answers.append(offered.index(pick) + 1)
+        answers.append(_numbered(scenario, state).index(pick.id) + 1)
         try:
             state = engine.choose(scenario, state, pick.id)
         except Exception as e:  # finding crashes is the point: report it with its trail

@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from sim.analysis import playtest
@@ -24,7 +24,7 @@ from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
 from sim.analysis.kernel import POLICIES
 from sim.commands import lesson
 from sim.format import library, loader
-from sim.model import STYLES, Scenario
+from sim.model import CONTINUE, STYLES, Scenario
 from sim.safetext import json_safe, plain, shell_word
 
 NAME = "check"
@@ -185,6 +185,11 @@ def write_replay(scenario: Scenario, failure: playtest.Failure, folder: str | No
     return path
 
 
+def _decided(pairs: Iterable[tuple[str, str]]) -> int:
+    """How many (scene, choice) pairs are real choices, not a narration scene's continue."""
+    return sum(choice != CONTINUE for _, choice in pairs)
+
+
 def _problem(p: Problem) -> dict[str, Any]:
     return {
         "scene": p.scene,
@@ -216,7 +221,8 @@ def build_report(
                 "trail": [str(s) for s in reach.trail] if reach else [],
             }
         )
-    total_choices = sum(len(s.choices) for s in scenario.scenes.values())
+    # A narration scene's continue is no choice a trainee makes: coverage counts real ones.
+    total_choices = sum(len(s.choices) for s in scenario.scenes.values() if not s.narration)
     report: dict[str, Any] = {
         "scenario": scenario.id,
         "path": scenario.path,
@@ -229,7 +235,7 @@ def build_report(
         "endings": endings,
         "coverage": {
             "scenes": [len(found.scenes), len(scenario.scenes)],
-            "choices": [len(found.choices), total_choices],
+            "choices": [_decided(found.choices), total_choices],
             "endings": [len(found.endings), len(scenario.endings)],
         },
         "never_exercised": {
@@ -252,7 +258,7 @@ def build_report(
             "endings": {e: randoms.endings[e] for e in scenario.endings if e in randoms.endings},
             "coverage": {
                 "scenes": [len(randoms.scenes), len(scenario.scenes)],
-                "choices": [len(randoms.choices), total_choices],
+                "choices": [_decided(randoms.choices), total_choices],
                 "endings": [len(randoms.endings), len(scenario.endings)],
             },
             "failures": [
