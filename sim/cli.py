@@ -30,6 +30,8 @@ COMMANDS = {
     "resume": "sim.commands.resume",
     "replay": "sim.commands.replay",
     "sessions": "sim.commands.sessions",
+    "xapi": "sim.commands.xapi",
+    "sync": "sim.commands.sync",
     "report": "sim.commands.report",
 }
 

@@ -249,6 +249,9 @@ class Scenario:
     declared_at: Mapping[str, Where] = attrs.field(factory=dict, eq=False, repr=False)
     """Where each flag listed under ``flags:`` is written, for diagnostics about it."""
     author: str = ""
+    passing: frozenset[Outcome] | None = None
+    """``assessment: {pass: [...]}``: the ending outcomes that pass an assessment run (the
+    xAPI statements say passed or failed); None when the scenario sets no pass rule."""
     best_needs: BestNeeds = BestNeeds()
     path: str = attrs.field(default="", eq=False)
     sha256: str = attrs.field(default="", eq=False)

@@ -192,6 +192,9 @@ def test_play_offers_the_newest_unfinished_session_at_a_terminal(
     new = Session(scenario, 2, recorder=log.SessionLog(tmp_path)).begin()
     new.choose("plan")
     new.choose("review")
+    for earlier in (old, new):  # their processes have ended: the logs' locks are free
+        assert isinstance(earlier.recorder, log.SessionLog)
+        earlier.recorder.close()
     out = io.StringIO()
     session = offer(tmp_path, scenario, Terminal("y\n"), out)
     assert session is not None and session.choice_ids() == ["plan", "review"]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.engine import MAX_SEED
 from sim.format import library, loader
 from sim.model import FEEDBACK_MODES
 from sim.sessions.request import Request
@@ -17,7 +18,9 @@ HELP = "play a scenario (a file path or a shipped scenario's id)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="a .yaml file or a shipped id")
     parser.add_argument("--text", action="store_true", help="plain text on stdin/stdout")
-    parser.add_argument("--seed", type=int, help="seed for chance events (default: random)")
+    parser.add_argument(
+        "--seed", type=seed_arg, help="seed for chance events, 0 to 2^64-1 (default: random)"
+    )
     parser.add_argument("--feedback", choices=FEEDBACK_MODES, help="override the scenario's")
     parser.add_argument("--assessment", action="store_true", help="no rewinding; recorded")
     parser.add_argument("--name", help="the trainee's name, kept in the session log")
@@ -33,6 +36,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="reload the scenario whenever the file is saved, keeping your place (simulator)",
     )
+
+
+def seed_arg(text: str) -> int:
+    """A seed the engine uses as given (its generator is 64 bits wide), so that a log's seed
+    can be checked (`replay --verify` reports one outside this range)."""
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{seed} is not between 0 and 2^64-1")
+    return seed
 
 
 def open_library(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sim.log import LogError
-from sim.safetext import plain
+from sim.safetext import one_line, plain
 from sim.sessions.lifecycle import continue_session
 
 NAME = "resume"
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
         for note in notes:
             print(plain(note))
-        print(f"Resuming {args.log} at decision {session.step + 1}.")
+        print(f"Resuming {one_line(args.log)} at decision {session.step + 1}.")
         return textplay.play(session, sys.stdin, sys.stdout)
     for note in notes:
         print(plain(note), file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sim import log
 from sim.log import LogInfo
-from sim.safetext import plain
+from sim.safetext import one_line, plain
 
 NAME = "sessions"
 HELP = "list logged sessions (when, scenario, trainee, ending or where it stopped)"
@@ -29,22 +29,22 @@ def state_of(info: LogInfo) -> str:
     if info.problem:
         return "unreadable"
     if info.finished:
-        return f"ended: {plain(info.ending or '?')}"
+        return f"ended: {one_line(info.ending or '?')}"
     return f"unfinished, before decision {info.step + 1}"
 
 
 def row(info: LogInfo) -> list[str]:
     h = info.header
-    when = h.started[:16].replace("T", " ") if h else "?"
+    when = plain(h.started[:16].replace("T", " ")) if h else "?"
     trainee = plain(h.trainee) if h and h.trainee else "-"
     state = state_of(info) + (" (--watch)" if h and h.watch else "")
-    return [when, plain(info.scenario), trainee, state, info.path.name]
+    return [when, one_line(info.scenario), one_line(trainee), state, one_line(info.path.name)]
 
 
 def run(args: argparse.Namespace) -> int:
     folder = args.folder if args.folder is not None else log.sessions_dir()
     if args.folder is not None and not folder.is_dir():
-        print(f"{folder}: error: no such folder", file=sys.stderr)
+        print(f"{one_line(folder)}: error: no such folder", file=sys.stderr)
         return 1
     infos = [
         i
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         if args.scenario is None or (i.header is not None and i.header.scenario == args.scenario)
     ]
     if not infos:
-        print(f"No sessions logged in {folder}.")
+        print(f"No sessions logged in {one_line(folder)}.")
         return 0
     rows = [["when (UTC)", "scenario", "trainee", "state", "log"], *map(row, infos)]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -61,5 +61,5 @@ def run(args: argparse.Namespace) -> int:
     for info in infos:
         if info.problem:
             print(plain(info.problem), file=sys.stderr)
-    print(f"\n{len(infos)} session(s) in {folder}")
+    print(f"\n{len(infos)} session(s) in {one_line(folder)}")
     return 0

@@ -12,6 +12,7 @@ from yaml.nodes import Node, ScalarNode
 
 from sim.format import allow, textparts
 from sim.format.keys import (
+    ASSESSMENT_KEYS,
     BEST_NEEDS_KEYS,
     CHOICE_KEYS,
     ELEMENT_ID,
@@ -32,6 +33,7 @@ from sim.model import (
     Choice,
     Effects,
     Ending,
+    Outcome,
     Prose,
     Scene,
 )
@@ -282,6 +284,36 @@ class Elements(ValueReader):
         if title is None or text is None:
             return None
         return Ending(eid, title, text, outcome, tuple(lessons), where=where(node))  # type: ignore[arg-type]
+
+    def passing(self, node: Node) -> frozenset[Outcome] | None:
+        """``assessment: {pass: [best, good]}``: the outcomes that pass; None when unreadable."""
+        fields = self.r.mapping(node, "'assessment'")
+        if fields is None:
+            return None
+        self.r.check_keys(fields, ASSESSMENT_KEYS, "'assessment'", node)
+        if "pass" not in fields:
+            return None
+        items = self.r.sequence(fields["pass"][1], "assessment pass")
+        if items is not None and not items:
+            self.r.error(
+                "LS013",
+                fields["pass"][1],
+                "assessment pass is empty",
+                "list the ending outcomes that pass, e.g. [best, good]",
+            )
+        found: set[Outcome] = set()
+        for item in items or []:
+            outcome = self.r.text(item, "an outcome in assessment pass")
+            if outcome is not None and outcome not in OUTCOMES:
+                self.r.error(
+                    "LS013",
+                    item,
+                    f"assessment pass names outcome {outcome!r}",
+                    suggest(outcome, OUTCOMES) or "outcome is one of best, good, mixed, poor",
+                )
+            elif outcome is not None:
+                found.add(outcome)  # type: ignore[arg-type]
+        return frozenset(found) if found and items else None
 
     def best_needs(self, node: Node) -> BestNeeds:
         """``best_needs: {manager: N, leader: N}``: unset styles keep their default."""

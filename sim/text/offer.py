@@ -9,7 +9,7 @@ from typing import TextIO
 
 from sim.log import LogError
 from sim.model import Scenario
-from sim.safetext import plain
+from sim.safetext import one_line, plain
 from sim.sessions.lifecycle import Request, continue_session, describe_unfinished, unfinished_for
 from sim.sessions.session import Session
 
@@ -50,5 +50,5 @@ def offer_text(
         return None
     for note in notes:
         stdout.write(plain(note) + "\n")
-    stdout.write(f"Resuming {plain(str(newest.path))} at decision {session.step + 1}.\n")
+    stdout.write(f"Resuming {one_line(newest.path)} at decision {session.step + 1}.\n")
     return session

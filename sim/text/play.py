@@ -11,7 +11,7 @@ from typing import TextIO
 
 from sim.engine import Decision, tally_by_style
 from sim.model import CONTINUE, Scenario
-from sim.safetext import plain
+from sim.safetext import plain, shell_word
 from sim.sessions.session import Session
 from sim.traits import trait_lean
 
@@ -147,9 +147,10 @@ class TextPlay:
             numbered = self.scene()
             if not numbered:
                 self.say()
+                where = shell_word(s.scenario.path or s.scenario.id)
                 self.say(
                     "No choice can be taken here, so the scenario is stuck. "
-                    f"Tell its author; `leadsim validate {s.scenario.path}` finds such places."
+                    f"Tell its author; `leadsim validate {where}` finds such places."
                 )
                 return 1
             answer = self.pick(numbered)

@@ -30,7 +30,7 @@ class SessionFlow(App[int]):
     def show_library(self) -> None:
         from sim.tui.screens.library import LibraryScreen
 
-        self.session = None
+        self.let_go(None)
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 while self.screen is not screen:
@@ -41,6 +41,18 @@ class SessionFlow(App[int]):
             self.switch_screen(library)
         else:
             self.push_screen(library)
+
+    def let_go(self, session: Session | None) -> None:
+        """Make ``session`` the current one, closing the log of the one it replaces: its
+        writer's lock is released, so the trainee can resume that session at once."""
+        old, self.session = getattr(self, "session", None), session
+        if old is not None and old is not session:
+            close = getattr(old.recorder, "close", None)
+            if callable(close):
+                close()
+
+    def on_unmount(self) -> None:
+        self.let_go(None)
 
     def start_scenario(self, scenario: Scenario, seed: int | None = None) -> None:
         from sim.sessions.lifecycle import make_session
@@ -128,7 +140,7 @@ class SessionFlow(App[int]):
 
     def open_session(self, session: Session) -> None:
         """Show ``session``: its debrief if it has ended, else its current scene."""
-        self.session = session
+        self.let_go(session)
         self._show(self._screen_for(session))
 
     def _screen_for(self, session: Session) -> Screen[None]:

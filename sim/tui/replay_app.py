@@ -20,7 +20,8 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Static
 
 from sim.log import EndRecord
-from sim.log.replay import Recorded, Step, meter_changes, offered
+from sim.log.replay import Step
+from sim.log.screen import Recorded, meter_changes, offered
 from sim.model import CONTINUE
 from sim.prose import say
 from sim.safetext import plain
