@@ -25,8 +25,9 @@ LAYERS: tuple[Layer, ...] = (
         "core",
         0,
         "sim",
-        "`model`, `conditions`, `engine`, `rng`, `prose`, `traits`, `safetext`, `layers`: a "
-        "scenario's parts and the pure engine; no I/O, no clock",
+        "`model`, `conditions`, `engine`, `rng`, `prose`, `traits`, `safetext`, `wording`, "
+        "`layers`: a scenario's parts, the pure engine and how its results are worded; no I/O, "
+        "no clock",
     ),
     Layer(
         "format",

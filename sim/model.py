@@ -200,6 +200,16 @@ class Scene:
     reflect: Prose | None = None
     where: Where | None = _where
     narration: bool = False
+    title: str | None = None
+    """What the trainee sees this scene called (debrief, map, text mode); see :meth:`label`."""
+    source: bool = False
+    """The ``speaker`` is a source (an email, a report), not a person: shown as a source line,
+    never as speech."""
+
+    def label(self, number: int) -> str:
+        """The scene's name on screen: its ``title``, else its speaker, else "Decision N"
+        (``number``: the decision it asks for). Internal ids are never shown to a trainee."""
+        return self.title or self.speaker or f"Decision {number}"
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)

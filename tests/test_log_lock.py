@@ -76,9 +76,9 @@ def test_kill_9_leaves_no_stale_lock(scenario: Scenario, tmp_path: Path) -> None
     first = holder(path)
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
-    done = leadsim("resume", "--text", str(path), stdin="1\n")
+    done = leadsim("resume", "--text", str(path), stdin="1\n" * 6)
     assert done.returncode == 0, done.stderr
-    assert "Resuming" in done.stdout
+    assert "Resuming" in done.stdout and "=== Ending:" in done.stdout
     assert list(tmp_path.iterdir()) == [path]  # nothing left beside the log
 
 

@@ -115,3 +115,19 @@ def _order(scenario: object, seed: int) -> list[str]:
 
     state = engine.start(scenario, seed)  # type: ignore[arg-type]
     return [o.choice.id for o in engine.choices(scenario, state)]  # type: ignore[arg-type]
+
+
+def test_the_replay_screen_reflows_scene_text_like_the_play_screen(tmp_path: Path) -> None:
+    asyncio.run(reflowing(tmp_path))
+
+
+async def reflowing(tmp_path: Path) -> None:
+    late = Path(__file__).parent / "tui" / "data" / "library" / "late-report.yaml"
+    session = Session(loader.load(late), 1, recorder=log.SessionLog(tmp_path)).begin()
+    session.choose("ask")
+    app = ReplayApp(screen.collect(session.recorder.path))  # type: ignore[union-attr]
+    async with app.run_test(size=(80, 24)):
+        text = shown(app, "#scene")
+        # The file breaks the line after "tired."; the screen joins it into one paragraph.
+        assert 'Priya looks tired. "We are stuck on the data export," she says.' in text
+        assert text.startswith("Priya, analyst says:")

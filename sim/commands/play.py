@@ -19,6 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="a .yaml file or a shipped id")
     parser.add_argument("--text", action="store_true", help="plain text on stdin/stdout")
     parser.add_argument(
+        "--reflect",
+        action="store_true",
+        help="--text: read reflection answers from input even when it is not a terminal",
+    )
+    parser.add_argument(
         "--seed", type=seed_arg, help="seed for chance events, 0 to 2^64-1 (default: random)"
     )
     parser.add_argument("--feedback", choices=FEEDBACK_MODES, help="override the scenario's")
@@ -74,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     session = offer_text(scenario, request, args.dir, sys.stdin, sys.stdout)
     if session is None:
         session = make_session(scenario, request).begin()
-    return textplay.play(session, sys.stdin, sys.stdout)
+    return textplay.play(session, sys.stdin, sys.stdout, reflect=args.reflect or None)
 
 
 def request_from(args: argparse.Namespace) -> Request:

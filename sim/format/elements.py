@@ -128,24 +128,7 @@ class Elements(ValueReader):
                     f"{what} has 'locked' but no 'if', so it is never locked",
                     "add the 'if' condition that unlocks it, or remove 'locked'",
                 )
-        once = False
-        if "once" in fields:
-            value = (
-                self.r.scalar(fields["once"][1])
-                if isinstance(fields["once"][1], ScalarNode)
-                else None
-            )
-            if value is UNREADABLE:
-                pass
-            elif not isinstance(value, bool):
-                self.r.error(
-                    "LS012",
-                    fields["once"][1],
-                    f"{what} once must be true or false",
-                    "write 'once: true'",
-                )
-            else:
-                once = value
+        once = self.boolean(fields["once"][1], f"{what} once") if "once" in fields else False
         traits = self.traits(fields["traits"][1], what, style) if "traits" in fields else ()
         routes = self.routes(fields["next"][1], what) if "next" in fields else ()
         if None in (cid, text, style, feedback, outcome) or not routes:
@@ -164,6 +147,17 @@ class Elements(ValueReader):
             outcome=outcome or "",
             where=where(node),
         )
+
+    def boolean(self, node: Node, what: str) -> bool:
+        """A ``true``/``false`` key; anything else is an error (and counts as false)."""
+        value = self.r.scalar(node) if isinstance(node, ScalarNode) else None
+        if value is UNREADABLE:
+            return False
+        if not isinstance(value, bool):
+            key = what.rsplit(" ", 1)[-1]
+            self.r.error("LS012", node, f"{what} must be true or false", f"write '{key}: true'")
+            return False
+        return value
 
     def traits(self, node: Node, what: str, style: str | None) -> tuple[str, ...]:
         items = (
@@ -206,8 +200,12 @@ class Elements(ValueReader):
         reflect = (
             self.prose(fields["reflect"][1], f"{what} reflect") if "reflect" in fields else None
         )
+        title = self.r.text(fields["title"][1], f"{what} title") if "title" in fields else None
+        source = (
+            self.boolean(fields["source"][1], f"{what} source") if "source" in fields else False
+        )
         if self.v11 and "next" in fields:
-            return self.narration(sid, node, fields, text, speaker, reflect)
+            return self.narration(sid, node, fields, text, speaker, reflect, title, source)
         if "choices" not in fields and "next" not in fields:
             hint = "add 'choices:', or 'next:' to make it a narration scene" if self.v11 else ""
             self.r.error("LS011", node, f"{what} has no 'choices'", hint or "add 'choices:'")
@@ -228,7 +226,16 @@ class Elements(ValueReader):
                     choices.append(choice)
         if text is None or not choices:
             return None
-        return Scene(sid, text, tuple(choices), speaker, reflect, where=where(node))
+        return Scene(
+            sid,
+            text,
+            tuple(choices),
+            speaker,
+            reflect,
+            where=where(node),
+            title=title,
+            source=source,
+        )
 
     def narration(
         self,
@@ -238,6 +245,8 @@ class Elements(ValueReader):
         text: Prose | None,
         speaker: str | None,
         reflect: Prose | None,
+        title: str | None = None,
+        source: bool = False,
     ) -> Scene | None:
         """A scene with ``next`` and no choices: the trainee reads it and continues. Its one
         choice, :data:`CONTINUE`, is neutral, changes nothing and is never tallied."""
@@ -254,7 +263,17 @@ class Elements(ValueReader):
         if text is None or not routes:
             return None
         go_on = Choice(CONTINUE, "Continue", "neutral", routes, where=where(fields["next"][1]))
-        return Scene(sid, text, (go_on,), speaker, reflect, where=where(node), narration=True)
+        return Scene(
+            sid,
+            text,
+            (go_on,),
+            speaker,
+            reflect,
+            where=where(node),
+            narration=True,
+            title=title,
+            source=source,
+        )
 
     def ending(self, eid: str, node: Node) -> Ending | None:
         what = f"ending {eid!r}"

@@ -38,6 +38,8 @@ SCENE_KEYS = {
     "speaker": False,
     "reflect": False,
     "allow": False,
+    "title": False,
+    "source": False,
 }
 CHOICE_KEYS = {
     "id": True,

@@ -2,9 +2,10 @@
 
 One JSON object per line, ``type`` first: ``session`` (the header), ``decision``,
 ``narration`` (a narration scene read and left; format 2), ``reflection``, ``rewind``,
-``resume`` and ``end``. Meters are written by name, so a log stays
-readable when a scenario reorders its meters. The README's "Session logs" section is the
-reference; :data:`FORMAT` changes only when a reader of the old format could misread a log.
+``resume``, ``end`` and ``abandoned`` (an assessment the trainee left before its ending: the
+attempt counts, and it is never resumed). Meters are written by name, so a log stays readable
+when a scenario reorders its meters. The README's "Session logs" section is the reference;
+:data:`FORMAT` changes only when a reader of the old format could misread a log.
 """
 
 from __future__ import annotations
@@ -205,6 +206,15 @@ class EndRecord:
     tally: dict[str, int]
 
 
+@attrs.frozen
+class AbandonedRecord:
+    """The trainee left an assessment before its ending: the attempt counts as abandoned."""
+
+    line: int
+    step: int
+    at: str
+
+
 Record = (
     Header
     | DecisionRecord
@@ -213,6 +223,7 @@ Record = (
     | RewindRecord
     | ResumeRecord
     | EndRecord
+    | AbandonedRecord
 )
 TYPES: dict[str, type[Record]] = {
     "session": Header,
@@ -222,6 +233,7 @@ TYPES: dict[str, type[Record]] = {
     "rewind": RewindRecord,
     "resume": ResumeRecord,
     "end": EndRecord,
+    "abandoned": AbandonedRecord,
 }
 
 

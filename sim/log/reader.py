@@ -14,6 +14,7 @@ from pathlib import Path
 from sim.log.format import (
     FORMAT,
     MAX_LINE,
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     Header,
@@ -100,7 +101,7 @@ class LogFile:
     def _records(self) -> Iterator[Record]:
         lines = self.raw_lines()
         pending: tuple[int, bytes, bool] | None = None
-        ended = False
+        ended = abandoned = False
         while True:
             item = pending if pending is not None else next(lines, None)
             pending = None
@@ -144,8 +145,11 @@ class LogFile:
                 record, DecisionRecord | NarrationRecord | EndRecord | ResumeRecord
             ):
                 raise self.error(number, "a decision after the session's end without a rewind")
+            elif abandoned:
+                raise self.error(number, "a line after the attempt was abandoned")
             if isinstance(record, EndRecord | RewindRecord):
                 ended = isinstance(record, EndRecord)
+            abandoned = abandoned or isinstance(record, AbandonedRecord)
             yield record
 
     @staticmethod

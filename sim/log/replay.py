@@ -23,6 +23,7 @@ import attrs
 from sim import engine
 from sim.engine import MAX_SEED, State
 from sim.log import (
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     Header,
@@ -117,6 +118,7 @@ class Walker:
         self.following = True
         self.step = 0  # the recorded step the log stands at
         self.ended: EndRecord | None = None
+        self.abandoned: AbandonedRecord | None = None
         self.divergences: list[Divergence] = []
         self.counts: Counter[str] = Counter()
         self.pending_rewind: int | None = None  # the step a rewind left, for the next Step
@@ -182,6 +184,8 @@ class Walker:
                 self.state = saved
         elif isinstance(record, EndRecord):
             self._end(record)
+        elif isinstance(record, AbandonedRecord):
+            self.abandoned = record
         return None
 
     def _decision(self, rec: DecisionRecord) -> Step:

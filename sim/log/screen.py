@@ -20,6 +20,7 @@ import attrs
 
 from sim.engine import State
 from sim.log.format import (
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     Header,
@@ -157,6 +158,7 @@ class Recorded:
     divergences: list[Divergence]
     problem: LogError | None
     cut_line: int | None
+    abandoned: AbandonedRecord | None = None  # an assessment left before its ending
 
     @property
     def scenario(self) -> Scenario:
@@ -187,5 +189,13 @@ def collect(path: Path, override: Path | None = None, dirs: Iterable[Path] = ())
     steps = Steps(path, located, header, problem.line if problem and problem.line else None)
     steps.checkpoints, steps.total = checkpoints, count
     return Recorded(
-        path, header, located, steps, walker.ended, walker.divergences, problem, log.cut_line
+        path,
+        header,
+        located,
+        steps,
+        walker.ended,
+        walker.divergences,
+        problem,
+        log.cut_line,
+        walker.abandoned,
     )

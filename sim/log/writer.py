@@ -227,6 +227,10 @@ class SessionLog:
     def rewound(self, session: Played, to_step: int) -> None:
         self._write({"type": "rewind", "to_step": to_step})
 
+    def abandoned(self, session: Played) -> None:
+        self._write({"type": "abandoned", "step": session.step, "at": timestamp(self.now())})
+        self.close()  # nothing follows an abandoned attempt
+
     def finished(self, session: Played) -> None:
         # The file stays open: a reflection on the last scene, or a rewind from the debrief
         # (practice mode), still follows the end line.

@@ -17,6 +17,7 @@ import attrs
 
 from sim import engine
 from sim.log import (
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     LogError,
@@ -108,6 +109,13 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
             ended = None
         elif isinstance(record, EndRecord):
             ended = record
+        elif isinstance(record, AbandonedRecord):
+            raise LogError(
+                path,
+                record.line,
+                "this assessment attempt was abandoned; it counts as such and is not resumed",
+                f"replay it with `leadsim replay {path}`",
+            )
     if logfile.problem is not None:
         raise LogError(
             path,
@@ -188,7 +196,9 @@ def continue_session(
 
 def unfinished_for(scenario: Scenario, request: Request) -> list[LogInfo]:
     """The unfinished sessions of ``scenario`` a new session as ``request`` asks could resume
-    instead (same trainee, mode, and seed if one was given), newest first. A request for a new
+    instead (same trainee, mode, and seed if one was given), newest first; a session with no
+    decision yet, or an abandoned assessment, is never among them (the shells offer only the
+    newest). A request for a new
     log file (``--log FILE``) resumes nothing; an unreadable folder offers nothing."""
     target = request.log
     if target is not None and names_a_file(Path(target)):

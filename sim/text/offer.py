@@ -33,11 +33,10 @@ def offer_text(
     found = unfinished_for(scenario, request)
     if not found:
         return None
-    newest = found[0]
-    others = f" (and {len(found) - 1} older; `leadsim sessions` lists them)" if found[1:] else ""
+    newest = found[0]  # only the latest: older ones are listed by `leadsim sessions`
     stdout.write(
-        f"You have an unfinished session of this scenario: {describe_unfinished(newest)}"
-        f"{others}.\nResume it? [y/N] "
+        f"You have an unfinished session of this scenario: {describe_unfinished(newest)}."
+        "\nResume it? [y/N] "
     )
     stdout.flush()
     line = stdin.readline()

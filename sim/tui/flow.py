@@ -36,7 +36,9 @@ class SessionFlow(App[int]):
                 while self.screen is not screen:
                     self.pop_screen()
                 return
-        library = LibraryScreen(self.options.dirs, self.options.shipped)
+        log = self.options.log
+        logs = log if log is not None and log.suffix != ".jsonl" else None  # a folder of logs
+        library = LibraryScreen(self.options.dirs, self.options.shipped, self.options.name, logs)
         if len(self.screen_stack) > 1:
             self.switch_screen(library)
         else:
@@ -91,14 +93,13 @@ class SessionFlow(App[int]):
         from sim.tui.content import safe
         from sim.tui.screens.dialogs import AskScreen
 
-        newest = found[0]
-        older = f"\n({len(found) - 1} older ones too; `leadsim sessions` lists them.)"
+        newest = found[0]  # only the latest: older ones are listed by `leadsim sessions`
         question = Content.assemble(
             "You have an unfinished session of ",
             safe(scenario.title, "bold"),
             ":\n",
             safe(describe_unfinished(newest)),
-            "." + (older if found[1:] else ""),
+            ".",
         )
 
         def answered(answer: str | None) -> None:
@@ -150,7 +151,7 @@ class SessionFlow(App[int]):
             return DebriefScreen(session)
         from sim.tui.screens.play import PlayScreen
 
-        return PlayScreen(session)
+        return PlayScreen(session, settle=self.options.settle)
 
     def _show(self, screen: Screen[None]) -> None:
         """Replace the play/debrief screen on top of the library (or push the first one)."""
