@@ -22,7 +22,7 @@ import pytest
 
 from sim import conditions, engine
 from sim.format import loader
-from sim.model import Scenario
+from sim.model import CONTINUE, Scenario
 from sim.traits import TRAITS
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -167,6 +167,8 @@ def test_size_endings_and_lessons(path: Path) -> None:
 def test_every_choice_explains_itself(path: Path) -> None:
     scenario = load(path)
     for scene in scenario.scenes.values():
+        if scene.narration:
+            continue  # a narration scene's one way on (Continue) is no decision to explain
         for choice in scene.choices:
             where = f"{scene.id}/{choice.id}"
             assert choice.feedback.strip(), f"{where} has no feedback"
@@ -268,17 +270,18 @@ SCRIPTS = [
         0,
         [
             "read-the-policy",
-            "write-risk-note",
+            CONTINUE,
             "emergency-route",
             "explain-and-queue",
-            "hold-the-line",
+            "pseudonymise",
             "ask-ce-slot",
             "team-designs-rota",
             "follow-runbook",
             "propose-fast-track",
         ],
         "fixed-and-safe",
-        {"trust": 75, "results": 100},
+        {"trust": 100, "results": 100},
+        ["small-print"],
     ),
     Script(
         "red-tape",
@@ -293,7 +296,7 @@ SCRIPTS = [
             "compliance-report",
         ],
         "steady-hands",
-        {"trust": 60, "results": 80},
+        {"trust": 75, "results": 85},
     ),
     Script(
         "red-tape",
@@ -308,7 +311,7 @@ SCRIPTS = [
             "compliance-report",
         ],
         "by-the-book",
-        {"trust": 20, "results": 50},
+        {"trust": 30, "results": 55},
     ),
     Script(
         "red-tape",
@@ -320,10 +323,11 @@ SCRIPTS = [
             "put-them-out",
             "enforce-rota",
             "stand-with-joan",
+            CONTINUE,
         ],
         "fast-and-loose",
-        {"trust": 55, "results": 50},
-        ["trolley-trip"],
+        {"trust": 60, "results": 50},
+        ["trolley-trip", "incident-review"],
     ),
     Script(
         "red-tape",
@@ -338,17 +342,38 @@ SCRIPTS = [
             "heroic-push",
             "blameless-review",
             "follow-runbook",
+            CONTINUE,
         ],
         "fast-and-loose",
-        {"trust": 85, "results": 10},
-        ["epr-clash", "dev-family", "tired-mistake"],
+        {"trust": 85, "results": 20},
+        ["epr-clash", "dev-family", "tired-mistake", "incident-review"],
+    ),
+    Script(
+        "red-tape",
+        7,  # as above, then the allergy records edited by hand: the wards pay too much
+        [
+            "raise-requisition",
+            "ship-it-quietly",
+            "own-the-clash",
+            "hold-the-line",
+            "go-now",
+            "wait-for-ce",
+            "heroic-push",
+            "blameless-review",
+            "hand-fix-live",
+            "spot-check",
+            CONTINUE,
+        ],
+        "stood-down",
+        {"trust": 80, "results": 5},
+        ["allergy-audit", "incident-review"],
     ),
     Script(
         "red-tape",
         0,
         ["dev-buys-it", "explain-and-queue", "mariams-call", "wait-for-ce", "report-and-own"],
         "breach-on-record",
-        {"trust": 75, "results": 60},
+        {"trust": 70, "results": 55},
         ["ig-call"],
     ),
     Script(
@@ -356,7 +381,7 @@ SCRIPTS = [
         0,
         ["dev-buys-it", "explain-and-queue", "mariams-call", "wait-for-ce", "keep-it-quiet"],
         "cover-up",
-        {"trust": 60, "results": 55},
+        {"trust": 55, "results": 55},
         ["ig-call"],
     ),
     Script(
