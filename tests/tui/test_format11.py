@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.widgets import OptionList
+
 from sim.tui.app import LeadsimApp
 from sim.tui.screens.debrief import DebriefScreen
 from sim.tui.screens.play import PlayScreen
@@ -49,6 +51,11 @@ async def test_outcome_text_values_and_narration_on_screen(
         assert "An order without a reason costs trust." in text
         assert "Dana says nothing and leaves." in text  # the debrief retells the outcome
         assert "Continue" not in text  # reading a narration scene was no decision
+        await pilot.press("r")  # go back: only real decisions can be made again
+        await pilot.pause()
+        steps = app.screen.query_one("#rewind-steps", OptionList)
+        listed = [str(steps.get_option_at_index(i).prompt) for i in range(steps.option_count)]
+        assert len(listed) == 1 and "Order a double shift." in listed[0]
     logs = list(tmp_path.glob("*.jsonl"))
     assert len(logs) == 1 and '"type":"narration"' in logs[0].read_text()
 

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from sim.model import CONTINUE
 from sim.sessions.session import Session
 from sim.tui.content import choice_text, safe, style_word
 from sim.tui.widgets.hanging import Hanging
@@ -77,6 +78,8 @@ class RewindScreen(ModalScreen[int | None]):
         width = len(f"{len(decisions)}. ")
         options = []
         for d in decisions:
+            if d.choice == CONTINUE:
+                continue  # a narration scene was read, not decided: nothing to make again
             scene = sc.scenes.get(d.scene)
             name = scene.label(d.step) if scene is not None else f"Decision {d.step}"
             body = Content.assemble(
