@@ -22,7 +22,7 @@ import pytest
 
 from sim import conditions, engine
 from sim.format import loader
-from sim.model import Scenario
+from sim.model import CONTINUE, Scenario
 from sim.traits import TRAITS
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -167,6 +167,8 @@ def test_size_endings_and_lessons(path: Path) -> None:
 def test_every_choice_explains_itself(path: Path) -> None:
     scenario = load(path)
     for scene in scenario.scenes.values():
+        if scene.narration:  # read and continue: no decision to explain
+            continue
         for choice in scene.choices:
             where = f"{scene.id}/{choice.id}"
             assert choice.feedback.strip(), f"{where} has no feedback"
@@ -365,18 +367,18 @@ SCRIPTS = [
         [
             "walk-over",
             "ask-about-school",
-            "ask-if-recognised",
-            "see-it-together",
+            CONTINUE,  # sort school is a narration scene
+            "safety-report",
             "mo-pilots",
-            "three-way-talk",
+            "back-craig",
             "plan-with-mo",
             "back-mo",
-            "raise-it-straight",
+            "put-the-case",
             "trainer-role",
             "credit-crew",
         ],
         "pulling-together",
-        {"trust": 100, "results": 100, "alignment": 100},
+        {"trust": 100, "results": 90, "alignment": 100},
         ["sort-school", "peak-flows"],
     ),
     Script(
@@ -385,19 +387,19 @@ SCRIPTS = [
         [
             "walk-over",
             "ask-about-school",
-            "ask-if-recognised",
-            "see-it-together",
+            CONTINUE,
+            "safety-report",
             "mo-pilots",
             "three-way-talk",
-            "kwame-steps-up",
+            "by-the-chart",
             "plan-with-mo",
             "back-mo",
-            "raise-it-straight",
+            "put-the-case",
             "trainer-role",
             "credit-crew",
         ],
         "pulling-together",
-        {"trust": 100, "results": 100, "alignment": 100},
+        {"trust": 100, "results": 90, "alignment": 100},
         ["mo-away", "peak-flows"],
     ),
     Script(
@@ -410,12 +412,12 @@ SCRIPTS = [
             "back-craig",
             "plan-with-mo",
             "extra-agency",
-            "raise-it-straight",
+            "put-the-case",
             "push-mo",
             "say-both",
         ],
         "getting-there",
-        {"trust": 70, "results": 90, "alignment": 60},
+        {"trust": 70, "results": 90, "alignment": 65},
         ["peak-grind"],
     ),
     Script(
@@ -424,16 +426,16 @@ SCRIPTS = [
         [
             "call-them-over",
             "log-ticket",
-            "explain-swift",
+            "mandate-swift",
             "back-craig",
             "belt-targets",
-            "ten-minutes",
-            "raise-it-straight",
+            "clear-instruction",
+            "not-my-call",
             "appoint-dean",
-            "say-both",
+            "my-plan",
         ],
         "tight-ship",
-        {"trust": 40, "results": 100, "alignment": 50},
+        {"trust": 10, "results": 95, "alignment": 15},
         ["peak-jams"],
     ),
     Script(
@@ -443,17 +445,17 @@ SCRIPTS = [
             "walk-over",
             "see-it-together",
             "delay-swift",
-            "side-with-mo",
+            "three-way-talk",
             "big-speech",
-            "back-mo",
+            "take-over",
             "promise-it",
             "own-the-promise",
             "push-mo",
             "credit-crew",
         ],
         "mos-floor",
-        {"trust": 80, "results": 0, "alignment": 90},
-        ["promise-broken"],
+        {"trust": 75, "results": 20, "alignment": 65},
+        ["peak-flows", "promise-broken"],
     ),
     Script(
         "informal-leader",
