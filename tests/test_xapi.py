@@ -252,3 +252,21 @@ def test_format_1_1_narration_and_conditional_text(tmp_path: Path) -> None:
     records = list(LogFile(log).records())
     (session,) = sessions_from(out)
     assert session.problem is None and list(session.records) == records[1:]
+
+
+def test_an_abandoned_assessment_is_sent_with_cmi5s_abandoned_verb(tmp_path: Path) -> None:
+    from sim.log import AbandonedRecord, SessionLog
+    from sim.sessions.session import Session
+
+    session = Session(loader.load(SMALL), 1, mode="assessment", trainee="Ana")
+    session.recorder = SessionLog(tmp_path, sync=False)
+    session.begin()
+    session.choose(next(o.choice.id for o in session.offers() if o.available))
+    session.abandon()
+    session.recorder.close()  # type: ignore[attr-defined]
+    (log,) = tmp_path.glob("*.jsonl")
+    out = convert(log, Options()).statements
+    assert verbs(out)[-1] == "abandoned"
+    assert out[-1]["verb"]["id"] == vocab.VERBS["abandoned"]
+    (back,) = sessions_from(out)
+    assert isinstance(back.records[-1], AbandonedRecord)
