@@ -14,6 +14,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 # name -> module, in the order `leadsim --help` lists them. Only the module of the command
@@ -30,7 +31,10 @@ COMMANDS = {
     "resume": "sim.commands.resume",
     "replay": "sim.commands.replay",
     "sessions": "sim.commands.sessions",
+    "xapi": "sim.commands.xapi",
+    "sync": "sim.commands.sync",
     "report": "sim.commands.report",
+    "serve": "sim.commands.serve",
 }
 
 
@@ -52,9 +56,13 @@ def _wanted(argv: Sequence[str]) -> list[str]:
     it names none (help, a typo), so argparse can list them."""
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is None:
-        # `leadsim` alone opens the simulator and `--version` answers before any command is
-        # parsed: neither needs a command module. Anything else (help, a typo) lists them all.
-        return [] if not argv or "--version" in argv else list(COMMANDS.values())
+        # `leadsim` alone opens the simulator, `--version` answers before any command is
+        # parsed, and `leadsim --name=Ana --log=DIR` (the library, as `serve` starts it):
+        # none needs a command module. Anything else (help, a typo) lists them all.
+        library_only = all(a.startswith("--") and "=" in a for a in argv)
+        if not argv or "--version" in argv or library_only:
+            return []
+        return list(COMMANDS.values())
     return [COMMANDS[first]] if first in COMMANDS else list(COMMANDS.values())
 
 
@@ -65,6 +73,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "Run without a command to open the simulator.",
     )
     parser.add_argument("--version", action=_Version)
+    # For the library (no command): `leadsim serve` starts it this way for each trainee.
+    parser.add_argument("--name", help="the trainee's name, kept in the session logs")
+    parser.add_argument("--log", type=Path, metavar="DIR", help="folder for session logs")
+    parser.add_argument("--dir", type=Path, action="append", default=[], help="scenario folder")
+    parser.add_argument("--assessment", action="store_true", help="no rewinding; recorded")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     names = list(COMMANDS.values()) if argv is None else _wanted(argv)
     modules: list[ModuleType] = [importlib.import_module(name) for name in names]

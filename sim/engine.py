@@ -21,6 +21,9 @@ from sim.rng import draw as _draw
 from sim.rng import order
 
 _MASK = (1 << 64) - 1
+MAX_SEED = (1 << 64) - 1
+"""Seeds are 0 to 2^64-1 (the generator's width, :mod:`sim.rng`); `play --seed` refuses
+others, and `replay --verify` reports a log that records one."""
 
 
 class EngineError(Exception):

@@ -25,8 +25,9 @@ LAYERS: tuple[Layer, ...] = (
         "core",
         0,
         "sim",
-        "`model`, `conditions`, `engine`, `rng`, `prose`, `traits`, `safetext`, `layers`: a "
-        "scenario's parts and the pure engine; no I/O, no clock",
+        "`model`, `conditions`, `engine`, `rng`, `prose`, `traits`, `safetext`, `wording`, "
+        "`layers`: a scenario's parts, the pure engine and how its results are worded; no I/O, "
+        "no clock",
     ),
     Layer(
         "format",
@@ -47,20 +48,22 @@ LAYERS: tuple[Layer, ...] = (
         "log",
         2,
         "sim.log",
-        "`format`, `writer`, `reader`, `files`, `replay`: session logs written, read back and "
-        "re-run through the engine",
+        "`format`, `writer`, `lock`, `signing`, `reader`, `files`, `replay`, `shown`, `screen`: "
+        "session logs written (one writer, optionally signed), read back and re-run through the "
+        "engine",
     ),
     Layer(
         "xapi",
         3,
         "sim.xapi",
-        "sessions as xAPI statements, and sending them to a learning record store",
+        "`vocab`, `statements`, `config`, `client`, `queue`, `sync`, `background`, `readback`: "
+        "sessions as xAPI statements, sent to a learning record store and read back",
     ),
     Layer(
         "sessions",
         4,
         "sim.sessions",
-        "`session` (the `Session` class), `lifecycle` (make, resume, offer), `request`",
+        "`session` (the `Session` class), `lifecycle` (make, resume, offer), `request`, `autosync`",
     ),
     Layer(
         "report",

@@ -200,6 +200,16 @@ class Scene:
     reflect: Prose | None = None
     where: Where | None = _where
     narration: bool = False
+    title: str | None = None
+    """What the trainee sees this scene called (debrief, map, text mode); see :meth:`label`."""
+    source: bool = False
+    """The ``speaker`` is a source (an email, a report), not a person: shown as a source line,
+    never as speech."""
+
+    def label(self, number: int) -> str:
+        """The scene's name on screen: its ``title``, else its speaker, else "Decision N"
+        (``number``: the decision it asks for). Internal ids are never shown to a trainee."""
+        return self.title or self.speaker or f"Decision {number}"
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)
@@ -249,6 +259,9 @@ class Scenario:
     declared_at: Mapping[str, Where] = attrs.field(factory=dict, eq=False, repr=False)
     """Where each flag listed under ``flags:`` is written, for diagnostics about it."""
     author: str = ""
+    passing: frozenset[Outcome] | None = None
+    """``assessment: {pass: [...]}``: the ending outcomes that pass an assessment run (the
+    xAPI statements say passed or failed); None when the scenario sets no pass rule."""
     best_needs: BestNeeds = BestNeeds()
     path: str = attrs.field(default="", eq=False)
     sha256: str = attrs.field(default="", eq=False)

@@ -26,7 +26,7 @@ class TraitPair:
 
 TRAITS: tuple[TraitPair, ...] = (
     TraitPair("control-influence", "Seeks control", "Seeks influence"),
-    TraitPair("visible-invisible", "Attends to what can be seen", "Attends to what cannot"),
+    TraitPair("visible-invisible", "Attends to what can be seen", "Attends to what cannot be seen"),
     TraitPair("doing-becoming", "Focuses on doing", "Focuses on becoming"),
     TraitPair("goal-mission", "Driven by goals", "Driven by a mission"),
     TraitPair("structure-meaning", "Gives form and structure", "Gives meaning"),
@@ -66,5 +66,8 @@ def trait_lean(decisions: Iterable[Decision]) -> list[str]:
         elif leader > manager:
             out.append(f"{pair.leader.lower()} ({manager}:{leader})")
         else:
-            out.append(f"balanced on {pair.id} ({manager}:{leader})")
+            out.append(
+                f"balanced between {pair.manager.lower()} and {pair.leader.lower()} "
+                f"({manager}:{leader})"
+            )
     return out

@@ -23,6 +23,9 @@ def _isolated_home(
 ) -> None:
     """No test writes session logs into the real user's data directory."""
     monkeypatch.setenv("LEADSIM_HOME", str(tmp_path_factory.mktemp("leadsim-home")))
+    # Nor syncs to an LRS the developer configured (the config file lives in LEADSIM_HOME).
+    for name in ("LEADSIM_CONFIG", "LEADSIM_LRS_URL", "LEADSIM_LRS_USER", "LEADSIM_LRS_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
 
 
 _component_skips: list[str] = []

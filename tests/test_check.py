@@ -97,7 +97,7 @@ def test_a_softlock_prints_the_seed_and_the_trail_that_reproduce_it(tmp_path: Pa
     stuck = engine.run(scenario, failure["seed"], ["ask"])
     assert stuck.scene == "meeting" and engine.available(scenario, stuck) == ()
     play = leadsim("play", str(SOFTLOCK), "--text", "--seed", str(failure["seed"]), stdin="2\n")
-    assert "--- meeting ---" in play.stdout
+    assert "--- Decision 2 ---" in play.stdout
 
 
 def test_engine_errors_and_endless_loops_are_failures(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,4 +188,4 @@ def test_the_replay_file_replays_the_failure_in_play(tmp_path: Path) -> None:
     answers = Path(r["replay_file"]).read_text()
     assert answers == "2\n"
     play = leadsim("play", str(SOFTLOCK), "--text", "--seed", str(best["seed"]), stdin=answers)
-    assert "--- meeting ---" in play.stdout
+    assert "the scenario is stuck" in play.stdout

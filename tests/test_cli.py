@@ -30,16 +30,16 @@ def test_usage_error_exits_2() -> None:
 
 def test_text_mode_plays_to_an_ending() -> None:
     # seed 1: the huddle's chance roll... avoid it: assign -> chase -> back-to-work
-    out = leadsim("play", SMALL, "--text", "--seed", "1", stdin="1\n\n1\n2\n")
+    out = leadsim("play", SMALL, "--text", "--seed", "1", stdin="1\n1\n2\n")
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "The Small Office" in text and "Monday, 9:05." in text
-    assert "Dana:" in text  # the speaker
+    assert "Dana says:" in text  # the speaker
     assert "  1. Hand out the tasks yourself." in text
     assert "Team trust: 50/100   Results: 40/100" in text
     assert "Changes: Team trust -10, Results +15" in text
     assert "Style: MANAGER" in text and "Fast and clear; nobody was asked." in text
-    assert "Why did you choose this?" in text
+    assert "Reflect: Why did you choose this? (not asked: input is not a terminal" in text
     assert "=== Ending: Shipped, but tired ===" in text
     assert "Final meters: Team trust: 35/100   Results: 65/100" in text
     assert "Your decisions: 2 manager, 0 leader, 1 neutral" in text
@@ -62,10 +62,14 @@ def test_text_mode_rejects_bad_input_and_stops_cleanly() -> None:
     assert "Stopped at decision 1" in out.stdout
 
 
-def test_text_mode_end_of_input_is_not_a_crash() -> None:
-    out = leadsim("play", SMALL, "--text", "--seed", "1", stdin="1\n")
-    assert out.returncode == 0 and "Traceback" not in out.stderr
+def test_text_mode_end_of_input_says_how_to_resume(tmp_path: Path) -> None:
+    out = leadsim("play", SMALL, "--text", "--seed", "1", "--log", str(tmp_path), stdin="1\n")
+    assert out.returncode == 3 and "Traceback" not in out.stderr
     assert "Stopped at decision 2" in out.stdout
+    (log,) = tmp_path.glob("*.jsonl")
+    assert f"stopped before an ending; resume with `leadsim resume {log}`" in out.stderr
+    resumed = leadsim("resume", str(log), "--text", stdin="1\n2\n")
+    assert resumed.returncode == 0 and "=== Ending:" in resumed.stdout
 
 
 def test_same_seed_same_session() -> None:
@@ -76,16 +80,14 @@ def test_same_seed_same_session() -> None:
 
 
 def test_coach_feedback_can_be_held_back() -> None:
-    out = leadsim(
-        "play", SMALL, "--text", "--seed", "1", "--feedback", "consequences", stdin="1\n\n"
-    )
+    out = leadsim("play", SMALL, "--text", "--seed", "1", "--feedback", "consequences", stdin="1\n")
     assert "Changes: Team trust -10, Results +15" in out.stdout
     assert "Style:" not in out.stdout and "nobody was asked" not in out.stdout
 
 
 def test_debrief_mode_shows_everything_at_the_end() -> None:
     out = leadsim(
-        "play", SMALL, "--text", "--seed", "1", "--feedback", "debrief", stdin="1\n\n1\n2\n"
+        "play", SMALL, "--text", "--seed", "1", "--feedback", "debrief", stdin="1\n1\n2\n"
     )
     before_end, after_end = out.stdout.split("=== Ending:")
     assert "Style:" not in before_end

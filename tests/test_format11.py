@@ -267,7 +267,7 @@ def test_text_mode_shows_the_outcome_in_every_feedback_mode() -> None:
         assert "Enter to continue >" in out.stdout
         assert "The shift ends with 40 trust." in out.stdout
         assert "An order without a reason costs trust." in out.stdout
-        assert "Continue" not in out.stdout.split("--- morning ---")[1].split("Enter")[0]
+        assert "Continue" not in out.stdout.split("--- Decision 2 ---")[1].split("Enter")[0]
 
 
 def test_replay_without_a_name_reads_you() -> None:

@@ -232,6 +232,8 @@ def test_unfinished_offers_only_sessions_the_new_one_could_continue(
     ana = Session(scenario, 5, trainee="Ana", recorder=log.SessionLog(tmp_path)).begin()
     ana.choose("ask")
     anon = Session(scenario, 5, recorder=log.SessionLog(tmp_path)).begin()
+    anon.choose("ask")
+    Session(scenario, 5, recorder=log.SessionLog(tmp_path)).begin()  # no decision: not offered
     found = log.unfinished("log-fixture", folder=tmp_path)
     assert [i.path for i in found] == [anon.recorder.path, ana.recorder.path]  # type: ignore[union-attr]
     assert done.recorder.path not in [i.path for i in found]  # type: ignore[union-attr]
@@ -250,6 +252,7 @@ def test_watch_sessions_are_marked_and_never_offered_for_resume(
     draft = Session(scenario, 5, recorder=log.SessionLog(tmp_path, watch=True)).begin()
     draft.choose("ask")
     ordinary = Session(scenario, 5, recorder=log.SessionLog(tmp_path)).begin()
+    ordinary.choose("ask")
     assert lines(draft.recorder.path)[0]["watch"] is True  # type: ignore[union-attr]
     assert "watch" not in lines(ordinary.recorder.path)[0]  # type: ignore[union-attr]
     found = log.unfinished("log-fixture", folder=tmp_path)

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from sim import log
 from sim.format import loader
-from sim.log import replay
+from sim.log import screen
 from sim.sessions.session import Session
 from sim.tui.replay_app import ReplayApp
 
@@ -37,7 +37,7 @@ async def stepping(tmp_path: Path) -> None:
     session.rewind(1)
     session.choose("push")
     session.choose("ship")
-    recorded = replay.collect(session.recorder.path)  # type: ignore[union-attr]
+    recorded = screen.collect(session.recorder.path)  # type: ignore[union-attr]
     messages: list[Message] = []
     app = ReplayApp(recorded)
     async with app.run_test(size=(100, 32), message_hook=messages.append) as pilot:
@@ -92,13 +92,13 @@ async def format_11(tmp_path: Path) -> None:
     story.choose("order")
     story.choose("(continue)")
 
-    app = ReplayApp(replay.collect(session.recorder.path))  # type: ignore[union-attr]
+    app = ReplayApp(screen.collect(session.recorder.path))  # type: ignore[union-attr]
     async with app.run_test(size=(100, 32)):
         assert "Pick one, Ana." in shown(app, "#scene")
         listed = [line[2:].split(".")[0] for line in shown(app, "#choices").splitlines()]
         assert [word[0].lower() for word in listed] == first  # the order the trainee saw
 
-    app = ReplayApp(replay.collect(story.recorder.path))  # type: ignore[union-attr]
+    app = ReplayApp(screen.collect(story.recorder.path))  # type: ignore[union-attr]
     async with app.run_test(size=(100, 32)) as pilot:
         assert "Bo, the night shift" in shown(app, "#scene")
         assert "Dana says nothing and leaves." in shown(app, "#outcome")
@@ -115,3 +115,19 @@ def _order(scenario: object, seed: int) -> list[str]:
 
     state = engine.start(scenario, seed)  # type: ignore[arg-type]
     return [o.choice.id for o in engine.choices(scenario, state)]  # type: ignore[arg-type]
+
+
+def test_the_replay_screen_reflows_scene_text_like_the_play_screen(tmp_path: Path) -> None:
+    asyncio.run(reflowing(tmp_path))
+
+
+async def reflowing(tmp_path: Path) -> None:
+    late = Path(__file__).parent / "tui" / "data" / "library" / "late-report.yaml"
+    session = Session(loader.load(late), 1, recorder=log.SessionLog(tmp_path)).begin()
+    session.choose("ask")
+    app = ReplayApp(screen.collect(session.recorder.path))  # type: ignore[union-attr]
+    async with app.run_test(size=(80, 24)):
+        text = shown(app, "#scene")
+        # The file breaks the line after "tired."; the screen joins it into one paragraph.
+        assert 'Priya looks tired. "We are stuck on the data export," she says.' in text
+        assert text.startswith("Priya, analyst says:")

@@ -28,6 +28,9 @@ class Events:
     def rewound(self, session: Session, to_step: int) -> None:
         self.seen.append(("rewound", to_step))
 
+    def abandoned(self, session: Session) -> None:
+        self.seen.append(("abandoned", session.step))
+
     def finished(self, session: Session) -> None:
         self.seen.append(("finished", session.state.ending))
 

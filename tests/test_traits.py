@@ -19,4 +19,6 @@ def test_lean_counts_sides_by_style_and_ignores_neutral(small: Scenario) -> None
     huddle = engine.choose(small, engine.start(small, 1), "huddle").last
     assign = engine.choose(small, engine.start(small, 1), "assign").last
     assert huddle is not None and assign is not None
-    assert "balanced on control-influence (1:1)" in trait_lean([assign, huddle])
+    assert "balanced between seeks control and seeks influence (1:1)" in trait_lean(
+        [assign, huddle]
+    )

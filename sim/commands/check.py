@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import sys
 import tempfile
 from collections import Counter
@@ -25,7 +24,7 @@ from sim.analysis.explore import DEFAULT_LIMIT, Exploration, Problem, explore
 from sim.commands import lesson
 from sim.format import library, loader
 from sim.model import STYLES, Scenario
-from sim.safetext import json_safe, plain
+from sim.safetext import json_safe, plain, shell_word
 
 NAME = "check"
 HELP = "play-test a scenario: reachable states, endings, personas, random playthroughs"
@@ -371,8 +370,8 @@ def _print_failures(scenario: Scenario, r: dict[str, Any], say: Callable[[str], 
         f"decision{'s' * (n != 1)}: {best['message']}"
     )
     say(f"    seed {best['seed']}; choices: {_steps(best['trail'], n, best['kind'])}")
-    path = shlex.quote(plain(scenario.path or scenario.id))
-    replay = shlex.quote(plain(r["replay_file"] or "ANSWERS"))
+    path = shell_word(scenario.path or scenario.id)
+    replay = shell_word(r["replay_file"] or "ANSWERS")
     say(f"    replay: leadsim play {path} --text --seed {best['seed']} < {replay}")
     say(f"    (the {n:,} answer{'s' * (n != 1)} to type, one a line, are in that file)")
     others = [f for f in failures if f is not best]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.engine import MAX_SEED
 from sim.format import library, loader
 from sim.model import FEEDBACK_MODES
 from sim.sessions.request import Request
@@ -17,7 +18,14 @@ HELP = "play a scenario (a file path or a shipped scenario's id)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="a .yaml file or a shipped id")
     parser.add_argument("--text", action="store_true", help="plain text on stdin/stdout")
-    parser.add_argument("--seed", type=int, help="seed for chance events (default: random)")
+    parser.add_argument(
+        "--reflect",
+        action="store_true",
+        help="--text: read reflection answers from input even when it is not a terminal",
+    )
+    parser.add_argument(
+        "--seed", type=seed_arg, help="seed for chance events, 0 to 2^64-1 (default: random)"
+    )
     parser.add_argument("--feedback", choices=FEEDBACK_MODES, help="override the scenario's")
     parser.add_argument("--assessment", action="store_true", help="no rewinding; recorded")
     parser.add_argument("--name", help="the trainee's name, kept in the session log")
@@ -33,6 +41,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="reload the scenario whenever the file is saved, keeping your place (simulator)",
     )
+
+
+def seed_arg(text: str) -> int:
+    """A seed the engine uses as given (its generator is 64 bits wide), so that a log's seed
+    can be checked (`replay --verify` reports one outside this range)."""
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{seed} is not between 0 and 2^64-1")
+    return seed
 
 
 def open_library(args: argparse.Namespace) -> int:
@@ -59,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     session = offer_text(scenario, request, args.dir, sys.stdin, sys.stdout)
     if session is None:
         session = make_session(scenario, request).begin()
-    return textplay.play(session, sys.stdin, sys.stdout)
+    return textplay.play(session, sys.stdin, sys.stdout, reflect=args.reflect or None)
 
 
 def request_from(args: argparse.Namespace) -> Request:

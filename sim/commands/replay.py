@@ -24,9 +24,11 @@ from sim.log import (
     ResumeRecord,
     RewindRecord,
     replay,
+    screen,
+    signing,
 )
 from sim.model import CONTINUE, Scenario
-from sim.safetext import plain
+from sim.safetext import one_line, plain
 from sim.text.play import style_word
 
 Say = Callable[[str], object]
@@ -58,6 +60,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the scenario to replay against (default: the recorded file, else the shipped id)",
     )
     parser.add_argument("--dir", type=Path, action="append", default=[], help="scenario folder")
+    parser.add_argument(
+        "--key",
+        type=Path,
+        metavar="FILE",
+        help="with --verify: check the logs' signatures with this key file (signed logs)",
+    )
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -71,10 +79,21 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def run(args: argparse.Namespace) -> int:
     logs = expand(args.logs)
     if not logs:
-        print("error: no session logs found in " + ", ".join(map(str, args.logs)), file=sys.stderr)
+        where = ", ".join(map(one_line, args.logs))
+        print(f"error: no session logs found in {where}", file=sys.stderr)
         return 1
     if args.verify:
-        return verify_all(logs, args.scenario, args.dir, sys.stdout)
+        key = None
+        if args.key is not None:
+            try:
+                key = signing.read_key(args.key)
+            except signing.KeyProblem as e:
+                print(f"error: {one_line(str(e))}", file=sys.stderr)
+                return 1
+        return verify_all(logs, args.scenario, args.dir, sys.stdout, key)
+    if args.key is not None:
+        print("error: --key checks signatures, so it goes with --verify", file=sys.stderr)
+        return 1
     if args.text or len(logs) > 1:
         worst = 0
         for i, path in enumerate(logs):
@@ -83,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
             worst = max(worst, transcript(path, sys.stdout, args.scenario, args.dir))
         return worst
     try:
-        recorded = replay.collect(logs[0], args.scenario, args.dir)
+        recorded = screen.collect(logs[0], args.scenario, args.dir)
     except LogError as e:
         print(plain(e.format()), file=sys.stderr)
         return 1
@@ -95,31 +114,48 @@ def run(args: argparse.Namespace) -> int:
 # --- verify -----------------------------------------------------------------------------
 
 
-def verify_all(logs: list[Path], against: Path | None, dirs: list[Path], out: TextIO) -> int:
-    agree = diverge = unreadable = 0
+def verify_all(
+    logs: list[Path],
+    against: Path | None,
+    dirs: list[Path],
+    out: TextIO,
+    key: bytes | None = None,
+) -> int:
+    agree = diverge = unreadable = unsigned = 0
     for path in logs:
-        verdict = replay.verify(path, against, dirs)
-        if verdict.ok:
+        verdict = replay.verify(path, against, dirs, key)
+        if verdict.signatures:
+            unsigned += 1
+            out.write(f"SIGNATURE {one_line(path)}\n")
+            for p in verdict.signatures:
+                out.write(f"  {one_line(path)}:{p.line}: {one_line(p.message)}\n")
+        if verdict.problem is None and not verdict.divergences:
             agree += 1
-            ending = f", ending {verdict.ended!r}" if verdict.ended else ", unfinished"
-            out.write(f"ok        {path} ({verdict.decisions} decisions{ending})\n")
+            ending = f", ending {one_line(repr(verdict.ended))}" if verdict.ended else ""
+            ending = ending or ", unfinished"
+            signed = "signed, " if key is not None else ""
+            if not verdict.signatures:
+                out.write(
+                    f"ok        {one_line(path)} ({signed}{verdict.decisions} decisions{ending})\n"
+                )
         elif verdict.divergences:
             diverge += 1
-            out.write(f"DIVERGES  {path}\n")
+            out.write(f"DIVERGES  {one_line(path)}\n")
             for d in verdict.divergences:
                 more = verdict.counts.get(d.kind, 1) - 1
                 extra = f" (and {more} more like it)" if more else ""
-                out.write(f"  {path}:{d.line}: {plain(d.message)}{extra}\n")
+                out.write(f"  {one_line(path)}:{d.line}: {one_line(d.message)}{extra}\n")
         if verdict.problem is not None:
             unreadable += 1
             print(plain(verdict.problem.format()), file=sys.stderr)
         for note in verdict.notes:
             out.write(f"  note: {plain(note)}\n")
+    signed = f", {unsigned} with signature problems" if key is not None else ""
     out.write(
         f"{len(logs)} session(s) checked: {agree} agree with the scenario as it is now, "
-        f"{diverge} diverge, {unreadable} could not be read to the end\n"
+        f"{diverge} diverge, {unreadable} could not be read to the end{signed}\n"
     )
-    return 1 if diverge or unreadable else 0
+    return 1 if diverge or unreadable or unsigned else 0
 
 
 # --- transcript -------------------------------------------------------------------------
@@ -141,7 +177,7 @@ def transcript(path: Path, out: TextIO, override: Path | None, dirs: list[Path])
     say = out.write
     title = plain(header.title)
     say(f"{title}\n{'=' * len(title)}\n")
-    say(f"Session log {path}\n")
+    say(f"Session log {one_line(path)}\n")
     who = f"; trainee {plain(header.trainee)}" if header.trainee else ""
     say(
         f"Scenario {plain(header.scenario)} version {plain(header.version)}; seed {header.seed}; "
@@ -175,7 +211,7 @@ def transcript(path: Path, out: TextIO, override: Path | None, dirs: list[Path])
     if walker.divergences:
         say("\nWhere the scenario as it is now disagrees with this log:\n")
         for d in walker.divergences:
-            say(f"  {path}:{d.line}: {plain(d.message)}\n")
+            say(f"  {one_line(path)}:{d.line}: {one_line(d.message)}\n")
     if problem is not None:
         out.flush()
         print(plain(problem.format()), file=sys.stderr)
@@ -195,7 +231,7 @@ def _step(sc: Scenario, step: replay.Step, say: Say, trainee: str | None) -> Non
         say(f"  (scene {plain(rec.scene)!r} is no longer in the scenario)\n")
     if rec.choice == CONTINUE:  # a narration scene: read and left
         say("  > (read on)\n")
-    for shown in replay.offered(sc, step, trainee) if rec.choice != CONTINUE else ():
+    for shown in screen.offered(sc, step, trainee) if rec.choice != CONTINUE else ():
         mark = ">" if shown.chosen else "-"
         note = f"  [{style_word(shown.style)}, chosen]" if shown.chosen else ""
         locked = f" (locked: {plain(shown.reason or '')})" if not shown.available else ""
@@ -204,7 +240,7 @@ def _step(sc: Scenario, step: replay.Step, say: Say, trainee: str | None) -> Non
     story = prose.say(sc, step.after, choice.outcome, trainee) if choice else ""
     if story:
         say(indent(story) + "\n")
-    say(f"  Meters: {replay.meter_changes(sc, rec.before, rec.after)}  ({rec.elapsed:.1f} s)\n")
+    say(f"  Meters: {screen.meter_changes(sc, rec.before, rec.after)}  ({rec.elapsed:.1f} s)\n")
     if rec.flags_set or rec.flags_cleared:
         flags = [*(f"+{f}" for f in rec.flags_set), *(f"-{f}" for f in rec.flags_cleared)]
         say(f"  Flags: {plain(' '.join(flags))}\n")
@@ -216,7 +252,7 @@ def _end(sc: Scenario, rec: EndRecord, say: Say, state: State | None) -> None:
     say(f"\n=== Ending: {title} ({plain(rec.ending)}) ===\n")
     if ending is not None:
         say(indent(prose.say(sc, state, ending.text)) + "\n")
-    say(f"Final meters: {replay.meter_values(sc, rec.meters)}\n")
+    say(f"Final meters: {screen.meter_values(sc, rec.meters)}\n")
     t = rec.tally
     say(
         f"Decisions: {t.get('manager', 0)} manager, {t.get('leader', 0)} leader, "

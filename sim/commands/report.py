@@ -1,4 +1,5 @@
-"""`leadsim report [PATH...]`: what a cohort did, from a folder of session logs.
+"""`leadsim report [PATH...] [--lrs URL]`: what a cohort did, from a folder of session logs
+or from a learning record store the sessions were synced to (docs/lrs.md).
 
 Indexes the logs (incrementally, in ``$LEADSIM_HOME/report.sqlite3``), then prints summary
 tables, CSV or JSON rows, and/or writes one self-contained HTML file. Exit codes: 0 a report
@@ -10,6 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.report.index import Index
 
 NAME = "report"
 HELP = "summarize a cohort's sessions: endings, choices, reflections, times, style balance"
@@ -52,6 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dir", type=Path, action="append", default=[], help="a folder of scenarios (labels)"
     )
     parser.add_argument(
+        "--lrs",
+        metavar="URL",
+        help="read the sessions from a learning record store instead (docs/lrs.md; "
+        "credentials from LEADSIM_LRS_USER/PASSWORD or the config file); with PATHs, both",
+    )
+    parser.add_argument(
         "--index",
         metavar="FILE",
         type=Path,
@@ -86,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(bounds, str):
         print(f"error: {bounds}", file=sys.stderr)
         return 2
-    paths = list(args.paths) or [log.sessions_dir()]
+    paths = list(args.paths) or ([] if args.lrs else [log.sessions_dir()])
     scenarios = Scenarios(args.dir)
     if args.index is not None:
         index = Index(None if str(args.index) == ":memory:" else args.index, scenarios)
@@ -100,8 +111,14 @@ def run(args: argparse.Namespace) -> int:
     for folder in paths:
         if folder.is_dir():
             index.forget_missing(folder, scan.sources)
-    if not scan.sources:
-        where = ", ".join(plain(str(p)) for p in paths)
+    sources = list(scan.sources)
+    if args.lrs:
+        found = _from_lrs(args.lrs, index)
+        if found is None:
+            return 1
+        sources += found
+    if not sources:
+        where = ", ".join(plain(str(p)) for p in paths) or plain(args.lrs)
         print(f"No session logs in {where}.", file=sys.stderr)
         return 1
     pseudonyms = None
@@ -115,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     filters = Filters(
         args.scenario, args.trainee, bounds[0], bounds[1], args.mode, args.include_watch
     )
-    cohort = cohort_mod.build(index, scan.sources, filters, pseudonyms=pseudonyms, dirs=args.dir)
+    cohort = cohort_mod.build(index, sources, filters, pseudonyms=pseudonyms, dirs=args.dir)
     index.close()
     if args.html is not None:
         from sim.report.html import render
@@ -137,3 +154,24 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             print()
     return 0
+
+
+def _from_lrs(url: str, index: Index) -> list[str] | None:
+    """Index the sessions an LRS holds (rebuilt from their statements, sim.xapi.readback) as
+    one more source; their source ids, or None after printing why it could not read them."""
+    from sim.report.walk import Given
+    from sim.safetext import plain
+    from sim.xapi import config
+    from sim.xapi.client import LrsError
+    from sim.xapi.readback import read_sessions
+
+    try:
+        connection = config.load(url).connection
+        assert connection is not None  # a URL was given
+        sessions = read_sessions(connection)
+    except (config.ConfigError, LrsError) as e:
+        print(f"error: {plain(str(e))}", file=sys.stderr)
+        return None
+    for s in sessions:
+        index.add(Given(s.source, s.header, s.records, s.problem))
+    return [s.source for s in sessions]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sim.log import LogError
-from sim.safetext import plain
+from sim.safetext import one_line, plain
 from sim.sessions.lifecycle import continue_session
 
 NAME = "resume"
@@ -18,6 +18,11 @@ HELP = "continue an unfinished session from its log"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("log", metavar="LOG", type=Path, help="the session's log file")
     parser.add_argument("--text", action="store_true", help="plain text on stdin/stdout")
+    parser.add_argument(
+        "--reflect",
+        action="store_true",
+        help="--text: read reflection answers from input even when it is not a terminal",
+    )
     parser.add_argument(
         "--scenario", type=Path, help="the scenario file (default: the recorded one)"
     )
@@ -35,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
         for note in notes:
             print(plain(note))
-        print(f"Resuming {args.log} at decision {session.step + 1}.")
-        return textplay.play(session, sys.stdin, sys.stdout)
+        print(f"Resuming {one_line(args.log)} at decision {session.step + 1}.")
+        return textplay.play(session, sys.stdin, sys.stdout, reflect=args.reflect or None)
     for note in notes:
         print(plain(note), file=sys.stderr)
     from sim.tui.app import run_app

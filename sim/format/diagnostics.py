@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 import attrs
 
+from sim.safetext import one_line
+
 MAX_DIAGNOSTICS = 100
 """Most diagnostics reported for one file; the rest are counted and reported as one note,
 "and N more" [LS005] (a file of two million unknown keys would otherwise print hundreds of
@@ -89,7 +91,7 @@ class Diagnostic:
     def format(self) -> str:
         hint = f"; {self.hint}" if self.hint else ""
         return (
-            f"{self.path}:{self.line}:{self.column}: {self.severity}: "
+            f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity}: "
             f"{self.message}{hint} [{self.code}]"
         )
 

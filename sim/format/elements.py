@@ -12,6 +12,7 @@ from yaml.nodes import Node, ScalarNode
 
 from sim.format import allow, textparts
 from sim.format.keys import (
+    ASSESSMENT_KEYS,
     BEST_NEEDS_KEYS,
     CHOICE_KEYS,
     ELEMENT_ID,
@@ -32,6 +33,7 @@ from sim.model import (
     Choice,
     Effects,
     Ending,
+    Outcome,
     Prose,
     Scene,
 )
@@ -126,24 +128,7 @@ class Elements(ValueReader):
                     f"{what} has 'locked' but no 'if', so it is never locked",
                     "add the 'if' condition that unlocks it, or remove 'locked'",
                 )
-        once = False
-        if "once" in fields:
-            value = (
-                self.r.scalar(fields["once"][1])
-                if isinstance(fields["once"][1], ScalarNode)
-                else None
-            )
-            if value is UNREADABLE:
-                pass
-            elif not isinstance(value, bool):
-                self.r.error(
-                    "LS012",
-                    fields["once"][1],
-                    f"{what} once must be true or false",
-                    "write 'once: true'",
-                )
-            else:
-                once = value
+        once = self.boolean(fields["once"][1], f"{what} once") if "once" in fields else False
         traits = self.traits(fields["traits"][1], what, style) if "traits" in fields else ()
         routes = self.routes(fields["next"][1], what) if "next" in fields else ()
         if None in (cid, text, style, feedback, outcome) or not routes:
@@ -162,6 +147,17 @@ class Elements(ValueReader):
             outcome=outcome or "",
             where=where(node),
         )
+
+    def boolean(self, node: Node, what: str) -> bool:
+        """A ``true``/``false`` key; anything else is an error (and counts as false)."""
+        value = self.r.scalar(node) if isinstance(node, ScalarNode) else None
+        if value is UNREADABLE:
+            return False
+        if not isinstance(value, bool):
+            key = what.rsplit(" ", 1)[-1]
+            self.r.error("LS012", node, f"{what} must be true or false", f"write '{key}: true'")
+            return False
+        return value
 
     def traits(self, node: Node, what: str, style: str | None) -> tuple[str, ...]:
         items = (
@@ -204,8 +200,12 @@ class Elements(ValueReader):
         reflect = (
             self.prose(fields["reflect"][1], f"{what} reflect") if "reflect" in fields else None
         )
+        title = self.r.text(fields["title"][1], f"{what} title") if "title" in fields else None
+        source = (
+            self.boolean(fields["source"][1], f"{what} source") if "source" in fields else False
+        )
         if self.v11 and "next" in fields:
-            return self.narration(sid, node, fields, text, speaker, reflect)
+            return self.narration(sid, node, fields, text, speaker, reflect, title, source)
         if "choices" not in fields and "next" not in fields:
             hint = "add 'choices:', or 'next:' to make it a narration scene" if self.v11 else ""
             self.r.error("LS011", node, f"{what} has no 'choices'", hint or "add 'choices:'")
@@ -226,7 +226,16 @@ class Elements(ValueReader):
                     choices.append(choice)
         if text is None or not choices:
             return None
-        return Scene(sid, text, tuple(choices), speaker, reflect, where=where(node))
+        return Scene(
+            sid,
+            text,
+            tuple(choices),
+            speaker,
+            reflect,
+            where=where(node),
+            title=title,
+            source=source,
+        )
 
     def narration(
         self,
@@ -236,6 +245,8 @@ class Elements(ValueReader):
         text: Prose | None,
         speaker: str | None,
         reflect: Prose | None,
+        title: str | None = None,
+        source: bool = False,
     ) -> Scene | None:
         """A scene with ``next`` and no choices: the trainee reads it and continues. Its one
         choice, :data:`CONTINUE`, is neutral, changes nothing and is never tallied."""
@@ -252,7 +263,17 @@ class Elements(ValueReader):
         if text is None or not routes:
             return None
         go_on = Choice(CONTINUE, "Continue", "neutral", routes, where=where(fields["next"][1]))
-        return Scene(sid, text, (go_on,), speaker, reflect, where=where(node), narration=True)
+        return Scene(
+            sid,
+            text,
+            (go_on,),
+            speaker,
+            reflect,
+            where=where(node),
+            narration=True,
+            title=title,
+            source=source,
+        )
 
     def ending(self, eid: str, node: Node) -> Ending | None:
         what = f"ending {eid!r}"
@@ -282,6 +303,36 @@ class Elements(ValueReader):
         if title is None or text is None:
             return None
         return Ending(eid, title, text, outcome, tuple(lessons), where=where(node))  # type: ignore[arg-type]
+
+    def passing(self, node: Node) -> frozenset[Outcome] | None:
+        """``assessment: {pass: [best, good]}``: the outcomes that pass; None when unreadable."""
+        fields = self.r.mapping(node, "'assessment'")
+        if fields is None:
+            return None
+        self.r.check_keys(fields, ASSESSMENT_KEYS, "'assessment'", node)
+        if "pass" not in fields:
+            return None
+        items = self.r.sequence(fields["pass"][1], "assessment pass")
+        if items is not None and not items:
+            self.r.error(
+                "LS013",
+                fields["pass"][1],
+                "assessment pass is empty",
+                "list the ending outcomes that pass, e.g. [best, good]",
+            )
+        found: set[Outcome] = set()
+        for item in items or []:
+            outcome = self.r.text(item, "an outcome in assessment pass")
+            if outcome is not None and outcome not in OUTCOMES:
+                self.r.error(
+                    "LS013",
+                    item,
+                    f"assessment pass names outcome {outcome!r}",
+                    suggest(outcome, OUTCOMES) or "outcome is one of best, good, mixed, poor",
+                )
+            elif outcome is not None:
+                found.add(outcome)  # type: ignore[arg-type]
+        return frozenset(found) if found and items else None
 
     def best_needs(self, node: Node) -> BestNeeds:
         """``best_needs: {manager: N, leader: N}``: unset styles keep their default."""

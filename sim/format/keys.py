@@ -19,6 +19,7 @@ TOP_KEYS = {
     "version": False,
     "author": False,
     "feedback_mode": False,
+    "assessment": False,
     "best_needs": False,
     "meters": True,
     "flags": False,
@@ -37,6 +38,8 @@ SCENE_KEYS = {
     "speaker": False,
     "reflect": False,
     "allow": False,
+    "title": False,
+    "source": False,
 }
 CHOICE_KEYS = {
     "id": True,
@@ -61,6 +64,8 @@ FORMAT_11_KEYS = {
 }
 """Keys only a ``format: 1.1`` file may use, by where they are written."""
 ENDING_KEYS = {"title": True, "text": True, "outcome": False, "lessons": False}
+ASSESSMENT_KEYS = {"pass": True}
+"""``assessment: {pass: [best, good]}``: the ending outcomes that pass an assessment."""
 
 
 SCENE_RULE = "ids use lowercase letters, digits, '-' and '_', e.g. 'monday-call'"

@@ -176,6 +176,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
             "use coach, consequences or debrief",
         )
         mode = None
+    passing = b.passing(top["assessment"][1]) if "assessment" in top else None
     best_needs = field("best_needs", b.best_needs, BestNeeds())
     if "flags" in top:
         b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'", b.declared_at))
@@ -262,6 +263,7 @@ def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
         flags=frozenset(b.declared_flags | b.flags_written),
         declared_at=b.declared_at,
         author=author,
+        passing=passing,
         best_needs=best_needs,
         path=r.path,
         sha256=digest,

@@ -4,7 +4,8 @@ A log is the trainer's record of a session (debriefs, cohort comparisons, "here 
 took") and the only thing resume needs, so it is built to survive a crash at any moment:
 append-only, one fsync'd line per event, never overwritten (see :mod:`sim.log.writer`), and read
 back line by line so that a cut-off last line is recognised and a damaged one is reported with
-its line number (see :mod:`sim.log.reader`).
+its line number (see :mod:`sim.log.reader`). One process writes a log at a time
+(:mod:`sim.log.lock`), and with a key its lines are signed (:mod:`sim.log.signing`).
 
 This package is the facade: ``from sim import log`` then ``log.SessionLog``, ``log.LogFile``,
 ``log.unfinished``. The engine never reads a log; :mod:`sim.log.replay` re-runs one through it.
@@ -26,6 +27,7 @@ from sim.log.format import (
     FORMAT,
     KIND,
     SUFFIX,
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     Header,
@@ -52,6 +54,7 @@ __all__ = [
     "HOME_ENV",
     "KIND",
     "SUFFIX",
+    "AbandonedRecord",
     "DecisionRecord",
     "EndRecord",
     "Header",

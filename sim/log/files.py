@@ -15,6 +15,7 @@ import attrs
 
 from sim.log.format import (
     SUFFIX,
+    AbandonedRecord,
     EndRecord,
     Header,
     LogError,
@@ -70,6 +71,8 @@ class LogInfo:
     ending: str | None = None
     finished: bool = False
     problem: str | None = None
+    abandoned: bool = False
+    """An assessment the trainee left before its ending (an ``abandoned`` line)."""
 
     @property
     def scenario(self) -> str:
@@ -102,6 +105,8 @@ def summarize(path: Path) -> LogInfo:
             record = parse_record(raw, 0)
         except ValueError:
             continue
+        if isinstance(record, AbandonedRecord):
+            return LogInfo(path, header, record.step, abandoned=True)
         if isinstance(record, EndRecord):
             return LogInfo(path, header, record.step, record.ending, True)
         if isinstance(record, RewindRecord):
@@ -143,8 +148,10 @@ def unfinished(
     found = []
     for info in list_sessions(folder if folder is not None else sessions_dir(home)):
         h = info.header
-        if h is None or info.finished or h.watch or h.scenario != scenario_id:
+        if h is None or info.finished or info.abandoned or h.watch or h.scenario != scenario_id:
             continue
+        if info.step == 0:
+            continue  # nothing was decided: starting afresh loses nothing
         if trainee is not _ANY and h.trainee != trainee:
             continue
         if (seed is not None and h.seed != seed) or (mode is not None and h.mode != mode):

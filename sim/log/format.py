@@ -2,15 +2,17 @@
 
 One JSON object per line, ``type`` first: ``session`` (the header), ``decision``,
 ``narration`` (a narration scene read and left; format 2), ``reflection``, ``rewind``,
-``resume`` and ``end``. Meters are written by name, so a log stays
-readable when a scenario reorders its meters. The README's "Session logs" section is the
-reference; :data:`FORMAT` changes only when a reader of the old format could misread a log.
+``resume``, ``end`` and ``abandoned`` (an assessment the trainee left before its ending: the
+attempt counts, and it is never resumed). Meters are written by name, so a log stays readable
+when a scenario reorders its meters. The README's "Session logs" section is the reference;
+:data:`FORMAT` changes only when a reader of the old format could misread a log.
 """
 
 from __future__ import annotations
 
 import errno
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +23,7 @@ import attrs
 from sim import __version__
 from sim.engine import Decision, State, meters_by_name, tally_by_style
 from sim.model import CONTINUE
+from sim.safetext import one_line
 
 if TYPE_CHECKING:
     from sim.model import Scenario
@@ -80,9 +83,12 @@ class LogError(Exception):
         super().__init__(self.format())
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        """The diagnostic on one line, cleaned for a terminal (:func:`sim.safetext.one_line`):
+        a file name or a quoted log value cannot print escapes or start a forged line."""
+        path = one_line(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         hint = f"; {self.hint}" if self.hint else ""
-        return f"{where}: error: {self.message}{hint}"
+        return one_line(f"{where}: error: {self.message}{hint}")
 
 
 def describe(error: OSError) -> str:
@@ -200,6 +206,15 @@ class EndRecord:
     tally: dict[str, int]
 
 
+@attrs.frozen
+class AbandonedRecord:
+    """The trainee left an assessment before its ending: the attempt counts as abandoned."""
+
+    line: int
+    step: int
+    at: str
+
+
 Record = (
     Header
     | DecisionRecord
@@ -208,6 +223,7 @@ Record = (
     | RewindRecord
     | ResumeRecord
     | EndRecord
+    | AbandonedRecord
 )
 TYPES: dict[str, type[Record]] = {
     "session": Header,
@@ -217,6 +233,7 @@ TYPES: dict[str, type[Record]] = {
     "rewind": RewindRecord,
     "resume": ResumeRecord,
     "end": EndRecord,
+    "abandoned": AbandonedRecord,
 }
 
 
@@ -251,11 +268,21 @@ _SPECS: dict[str, tuple[type[Record], tuple[tuple[str, Callable[[Any], bool], bo
 
 
 def parse_record(raw: bytes, line: int) -> Record:
-    """One line as a record; raises ValueError saying what is wrong with it."""
+    """One line as a record; raises ValueError saying what is wrong with it, whatever the
+    bytes (nesting 100,000 deep, absurd numbers, invalid UTF-8: a damaged line, never
+    another exception)."""
+    if len(raw) > MAX_LINE:
+        raise ValueError(f"line is longer than {MAX_LINE} bytes")
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"not a JSON line ({e})") from None
+    except RecursionError:
+        raise ValueError("not a log line (nested too deeply to read)") from None
+    except MemoryError:
+        raise ValueError("not a log line (too big to read)") from None
+    except ValueError as e:  # e.g. an integer of more digits than Python converts
+        raise ValueError(f"not a log line ({e})") from None
     if not isinstance(data, dict):
         raise ValueError("a log line is a JSON object")
     kind = data.get("type")
@@ -274,6 +301,65 @@ def parse_record(raw: bytes, line: int) -> Record:
             raise ValueError(f"the {kind} line's {name!r} has the wrong type")
         values[name] = tuple(value) if type(value) is list else value
     return cls(**values)
+
+
+_PARTIAL_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{0,3})?$")
+_PARTIAL_TOKEN = re.compile(r"[-+.eE0-9a-z]+$")
+
+
+def looks_cut(raw: bytes) -> bool:
+    """Could ``raw`` be what a crash leaves of a log line: the start of one JSON object, cut
+    off anywhere (even inside a UTF-8 character), maybe followed by the zero bytes some file
+    systems leave after a crash? A complete object, or anything that no completion makes an
+    object, is not: a ``resume`` line naming such a line does not excuse it."""
+    body = raw.rstrip(b"\0")
+    if not body:
+        return True
+    if not body.startswith(b"{") or len(body) > MAX_LINE:
+        return False
+    try:
+        text = body.decode()
+    except UnicodeDecodeError as e:
+        if e.end != len(body) or e.reason != "unexpected end of data":
+            return False
+        text = body[: e.start].decode(errors="replace")
+    closers: list[str] = []
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            elif char < " ":
+                return False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            closers.append("}" if char == "{" else "]")
+        elif char in "}]" and (not closers or closers.pop() != char or not closers):
+            return False  # a closed object: the line was complete, or is not JSON
+    starts = [text]
+    if in_string:  # close the string, dropping a cut-off escape (\\, \\u12)
+        starts = [(text[:-1] if escaped else text) + '"', _PARTIAL_ESCAPE.sub("", text) + '"']
+    close = "".join(reversed(closers))
+    for start in starts:
+        bare = _PARTIAL_TOKEN.sub("", start)
+        for candidate in (
+            start,
+            start + "null",
+            start + ":null",
+            start.rstrip(", "),
+            bare + "null",
+        ):
+            try:
+                if isinstance(json.loads(candidate + close), dict):
+                    return True
+            except (ValueError, RecursionError):
+                continue
+    return False
 
 
 # --- writing a record ----------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from sim.log.format import (
     FORMAT,
     MAX_LINE,
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     Header,
@@ -23,6 +24,7 @@ from sim.log.format import (
     ResumeRecord,
     RewindRecord,
     describe,
+    looks_cut,
     parse_record,
 )
 
@@ -41,19 +43,24 @@ class LogFile:
         self.cut_line: int | None = None
         self.newline_missing = False
         self.last_line = 0
+        self.position = 0
 
     def error(self, line: int, message: str, hint: str = "") -> LogError:
         return LogError(self.path, line, message, hint)
 
-    def _raw_lines(self) -> Iterator[tuple[int, bytes, bool]]:
-        """(line number, bytes without newline, complete) for every line of the file."""
+    def raw_lines(self, offset: int = 0, number: int = 0) -> Iterator[tuple[int, bytes, bool]]:
+        """(line number, bytes without newline, complete) for every line of the file (from
+        byte ``offset``, the start of line ``number + 1``); :attr:`position` is the offset
+        just after the line last read."""
         with self.path.open("rb") as f:
-            number = 0
+            f.seek(offset)
+            self.position = offset
             while True:
                 raw = f.readline(MAX_LINE + 1)
                 if not raw:
                     return
                 number += 1
+                self.position += len(raw)
                 if raw.endswith(b"\n"):
                     yield number, raw[:-1], True
                 elif len(raw) > MAX_LINE:
@@ -66,9 +73,20 @@ class LogFile:
         for record in self.records():
             assert isinstance(record, Header)
             return record
-        raise self.problem or self.error(
-            1, "the log is empty (the session was cut off as it started)"
-        )
+        raise self.no_header()
+
+    def no_header(self) -> LogError:
+        """Why reading found no header: the damage, a header cut off mid-write, or nothing."""
+        if self.problem is not None:
+            return self.problem
+        if self.cut_line == 1:
+            return self.error(
+                1,
+                "the session header was cut off mid-write (the disk may have been full, or "
+                "the program stopped as the session started), so the log records no session",
+                "delete the file; no decision was recorded in it",
+            )
+        return self.error(1, "the log is empty (the session was cut off as it started)")
 
     def records(self) -> Iterator[Record]:
         """Every intact record, header first; stops at damage (see :attr:`problem`)."""
@@ -81,9 +99,9 @@ class LogFile:
             self.problem = self.error(0, f"cannot read the log ({describe(e)})")
 
     def _records(self) -> Iterator[Record]:
-        lines = self._raw_lines()
+        lines = self.raw_lines()
         pending: tuple[int, bytes, bool] | None = None
-        ended = False
+        ended = abandoned = False
         while True:
             item = pending if pending is not None else next(lines, None)
             pending = None
@@ -97,10 +115,16 @@ class LogFile:
                 record = parse_record(raw, number)
             except ValueError as e:
                 following = None if not complete else next(lines, None)
-                if following is None:
+                if following is None and looks_cut(raw):
                     self.cut_line = number  # the crash this format is built to survive
                     return
-                if self._skips(following, number):
+                if following is not None and self._skips(following, number):
+                    if not looks_cut(raw):
+                        raise self.error(
+                            number,
+                            f"damaged line: {e} (the resume line after it calls it cut off "
+                            "by a crash, but it is not the start of a log line)",
+                        ) from None
                     pending = following
                     continue
                 if number == 1:
@@ -121,8 +145,11 @@ class LogFile:
                 record, DecisionRecord | NarrationRecord | EndRecord | ResumeRecord
             ):
                 raise self.error(number, "a decision after the session's end without a rewind")
+            elif abandoned:
+                raise self.error(number, "a line after the attempt was abandoned")
             if isinstance(record, EndRecord | RewindRecord):
                 ended = isinstance(record, EndRecord)
+            abandoned = abandoned or isinstance(record, AbandonedRecord)
             yield record
 
     @staticmethod
@@ -140,7 +167,7 @@ class LogFile:
         then (so replaying stays flat in memory)."""
         targets: dict[int, int] = {}
         try:
-            for number, raw, _complete in self._raw_lines():
+            for number, raw, _complete in LogFile(self.path).raw_lines():
                 if b'"rewind"' in raw:
                     try:
                         record = parse_record(raw, number)

@@ -21,10 +21,9 @@ from pathlib import Path
 import attrs
 
 from sim import engine
-from sim.engine import State
-from sim.format import library, loader
-from sim.format.diagnostics import ScenarioError
+from sim.engine import MAX_SEED, State
 from sim.log import (
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     Header,
@@ -33,72 +32,26 @@ from sim.log import (
     NarrationRecord,
     Record,
     ReflectionRecord,
+    ResumeRecord,
     RewindRecord,
+    signing,
 )
+from sim.log.locate import Located, find_scenario
 from sim.log.shown import Shown, meter_changes, meter_values, offered
-from sim.model import Scenario
+from sim.model import FEEDBACK_MODES
 
-__all__ = ["Shown", "meter_changes", "meter_values", "offered"]  # and the names below
-
-# --- finding the scenario ---------------------------------------------------------------
-
-
-@attrs.frozen
-class Located:
-    """The scenario a log is replayed against, and what a trainer should know about it."""
-
-    scenario: Scenario
-    changed: bool
-    notes: tuple[str, ...] = ()
-
-
-def find_scenario(
-    header: Header, log_path: Path | str, override: Path | None = None, dirs: Iterable[Path] = ()
-) -> Located:
-    """The scenario for a log: ``override`` if given, else the recorded file if it still
-    exists, else the shipped (or ``dirs``) scenario with the recorded id.
-
-    Raises :class:`LogError` when none can be loaded."""
-    if override is not None:
-        path = override
-    elif header.path and Path(header.path).is_file():
-        path = Path(header.path)
-    else:
-        try:
-            path = library.resolve(header.scenario, dirs)
-        except ScenarioError:
-            raise LogError(
-                log_path,
-                1,
-                f"cannot find scenario {header.scenario!r}: the recorded file "
-                f"{header.path or '(none)'} is gone and no shipped scenario has that id",
-                "name the scenario file with --scenario FILE",
-            ) from None
-    try:
-        scenario = loader.load(path)
-    except ScenarioError as e:
-        raise LogError(
-            log_path, 1, f"the scenario {path} does not load: {e.diagnostics[0].format()}"
-        ) from None
-    notes = []
-    if scenario.id != header.scenario:
-        notes.append(f"The log is of scenario {header.scenario!r}; {path} is {scenario.id!r}.")
-    changed = scenario.sha256 != header.sha256
-    if changed:
-        version = (
-            f" (version {header.version} then, {scenario.version} now)"
-            if scenario.version != header.version
-            else ""
-        )
-        notes.append(
-            f"The scenario file {path} has changed since this session was recorded{version}. "
-            "What was recorded is shown as it happened; the engine follows the recorded "
-            "choices only as far as they still exist."
-        )
-    return Located(scenario, changed, tuple(notes))
-
+__all__ = [  # and the names below
+    "Located",
+    "Shown",
+    "find_scenario",
+    "meter_changes",
+    "meter_values",
+    "offered",
+]
 
 # --- walking a log through the engine ---------------------------------------------------
+
+MODES = ("practice", "assessment")
 
 
 @attrs.frozen
@@ -107,7 +60,11 @@ class Divergence:
 
     line: int
     step: int
-    kind: str  # "scene", "choice", "style", "meters" or "ending"
+    kind: str
+    """What disagrees: "scene", "choice", "style", "meters", "goto", "flags", "ending" and
+    "tally" (the engine now decides otherwise), "header" (a mode, feedback mode or seed no
+    session can have), "rewind" (a rewind in an assessment), "reflection" and "resume" (a
+    step that is not where the session stood)."""
     message: str
 
 
@@ -153,6 +110,7 @@ class Walker:
         self, located: Located, header: Header, source: Path | str, keep: dict[int, int] | None
     ):
         self.scenario = located.scenario
+        self.header = header
         self.source = source
         self.keep = dict(keep) if keep is not None else None
         self.state = engine.start(self.scenario, header.seed)
@@ -160,9 +118,25 @@ class Walker:
         self.following = True
         self.step = 0  # the recorded step the log stands at
         self.ended: EndRecord | None = None
+        self.abandoned: AbandonedRecord | None = None
         self.divergences: list[Divergence] = []
         self.counts: Counter[str] = Counter()
-        self._rewound_from: int | None = None
+        self.pending_rewind: int | None = None  # the step a rewind left, for the next Step
+        self._check_header(header)
+
+    def _check_header(self, h: Header) -> None:
+        if h.mode not in MODES:
+            self.diverge(1, 0, "header", f"the mode {h.mode!r} is not practice or assessment")
+        if h.feedback not in FEEDBACK_MODES:
+            known = ", ".join(FEEDBACK_MODES)
+            self.diverge(1, 0, "header", f"the feedback mode {h.feedback!r} is not one of {known}")
+        if not 0 <= h.seed <= MAX_SEED:
+            self.diverge(
+                1,
+                0,
+                "header",
+                f"the seed {h.seed} is outside the seeds leadsim uses (0-{MAX_SEED})",
+            )
 
     def diverge(self, line: int, step: int, kind: str, message: str) -> None:
         if not self.counts[kind]:
@@ -175,14 +149,30 @@ class Walker:
             record = record.as_decision()  # followed as the scene's one way on
         if isinstance(record, DecisionRecord):
             return self._decision(record)
+        if isinstance(record, ReflectionRecord | ResumeRecord) and record.step != self.step:
+            kind = "reflection" if isinstance(record, ReflectionRecord) else "resume"
+            self.diverge(
+                record.line,
+                record.step,
+                kind,
+                f"a {kind} line at step {record.step}, where the session stood at {self.step}",
+            )
         if isinstance(record, RewindRecord):
+            if self.header.mode == "assessment":
+                self.diverge(
+                    record.line,
+                    self.step,
+                    "rewind",
+                    f"a rewind to step {record.to_step} in an assessment, "
+                    "where going back is switched off",
+                )
             if not 0 <= record.to_step < self.step:
                 raise LogError(
                     self.source,
                     record.line,
                     f"a rewind to step {record.to_step} from step {self.step}",
                 )
-            self._rewound_from, self.step, self.ended = self.step, record.to_step, None
+            self.pending_rewind, self.step, self.ended = self.step, record.to_step, None
             for step in [s for s in self.saved if s > record.to_step]:
                 del self.saved[step]
             saved = self.saved.get(record.to_step)
@@ -194,6 +184,8 @@ class Walker:
                 self.state = saved
         elif isinstance(record, EndRecord):
             self._end(record)
+        elif isinstance(record, AbandonedRecord):
+            self.abandoned = record
         return None
 
     def _decision(self, rec: DecisionRecord) -> Step:
@@ -202,7 +194,7 @@ class Walker:
                 self.source, rec.line, f"decision step {rec.step} does not follow step {self.step}"
             )
         self.step = rec.step
-        rewound_from, self._rewound_from = self._rewound_from, None
+        rewound_from, self.pending_rewind = self.pending_rewind, None
         if not self.following:
             return Step(rec, None, None, rewound_from)
         before = self.state
@@ -264,10 +256,33 @@ class Walker:
             if diff:
                 self.diverge(rec.line, rec.step, "meters", f"{where}: meters {label}: {diff}")
                 break
+        self._check_outcome(rec, decision, where)
         self.state = after
         if self.keep is None or rec.step in self.keep:
             self.saved[rec.step] = after
         return Step(rec, before, after, rewound_from)
+
+    def _check_outcome(self, rec: DecisionRecord, decision: engine.Decision, where: str) -> None:
+        """Where the choice led and which flags it changed, as recorded and as now."""
+        if rec.goto != decision.goto:
+            self.diverge(
+                rec.line,
+                rec.step,
+                "goto",
+                f"{where}: the choice now leads to {decision.goto!r}, the log says {rec.goto!r}",
+            )
+        for label, recorded, now in (
+            ("sets", rec.flags_set, decision.flags_set),
+            ("clears", rec.flags_cleared, decision.flags_cleared),
+        ):
+            if sorted(recorded) != sorted(now):
+                self.diverge(
+                    rec.line,
+                    rec.step,
+                    "flags",
+                    f"{where}: the choice now {label} flags {sorted(now)}, "
+                    f"the log says {sorted(recorded)}",
+                )
 
     def _lost(self, rec: DecisionRecord, before: State, rewound_from: int | None) -> Step:
         self.following = False
@@ -296,6 +311,15 @@ class Walker:
         diff = meter_difference(rec.meters, engine.meters_by_name(self.scenario, state.meters))
         if diff:
             self.diverge(rec.line, rec.step, "meters", f"final meters: {diff}")
+        tally = engine.tally_by_style(state)
+        if rec.tally != tally:
+            self.diverge(
+                rec.line,
+                rec.step,
+                "tally",
+                f"the end line counts decisions by style as {rec.tally}; the decisions that "
+                f"led here make {tally}",
+            )
 
 
 def open_log(path: Path | str) -> tuple[LogFile, Header, Iterator[Record]]:
@@ -304,9 +328,7 @@ def open_log(path: Path | str) -> tuple[LogFile, Header, Iterator[Record]]:
     records = log.records()
     header = next(records, None)
     if not isinstance(header, Header):
-        raise log.problem or log.error(
-            1, "the log is empty (the session was cut off as it started)"
-        )
+        raise log.no_header()
     return log, header, records
 
 
@@ -325,19 +347,25 @@ class Verdict:
     counts: dict[str, int] = attrs.field(factory=dict)
     problem: LogError | None = None
     ended: str | None = None
+    signatures: tuple[signing.Problem, ...] = ()
+    """What is wrong with the log's signatures (checked only when a key is given)."""
 
     @property
     def ok(self) -> bool:
-        return self.problem is None and not self.divergences
+        return self.problem is None and not self.divergences and not self.signatures
 
 
-def verify(path: Path, against: Path | None = None, dirs: Iterable[Path] = ()) -> Verdict:
-    """Re-run ``path`` against its scenario (or ``against``); never raises for a bad log."""
+def verify(
+    path: Path, against: Path | None = None, dirs: Iterable[Path] = (), key: bytes | None = None
+) -> Verdict:
+    """Re-run ``path`` against its scenario (or ``against``) and, given the signing ``key``,
+    check its signatures; never raises for a bad log."""
+    signatures = tuple(signing.check(path, key).problems) if key is not None else ()
     try:
         log, header, records = open_log(path)
         located = find_scenario(header, path, against, dirs)
     except LogError as e:
-        return Verdict(path, None, problem=e)
+        return Verdict(path, None, problem=e, signatures=signatures)
     walker = Walker(located, header, path, log.rewind_targets())
     decisions = 0
     problem = None
@@ -356,54 +384,5 @@ def verify(path: Path, against: Path | None = None, dirs: Iterable[Path] = ()) -
         dict(walker.counts),
         problem or log.problem,
         walker.ended.ending if walker.ended else None,
-    )
-
-
-# --- collecting a log for a screen -----------------------------------------------------
-
-
-@attrs.define
-class Recorded:
-    """A whole log re-run and kept in memory, for a screen that steps back and forth."""
-
-    path: Path
-    header: Header
-    located: Located
-    steps: list[Step]
-    end: EndRecord | None
-    divergences: list[Divergence]
-    problem: LogError | None
-    cut_line: int | None
-
-    @property
-    def scenario(self) -> Scenario:
-        return self.located.scenario
-
-
-def collect(path: Path, override: Path | None = None, dirs: Iterable[Path] = ()) -> Recorded:
-    """Every step of a log (the intact part of a damaged one); raises :class:`LogError` only
-    when there is nothing to show (no header, no scenario)."""
-    log, header, records = open_log(path)
-    located = find_scenario(header, path, override, dirs)
-    walker = Walker(located, header, path, None)
-    steps: list[Step] = []
-    problem = None
-    try:
-        for record in records:
-            step = walker.feed(record)
-            if step is not None:
-                steps.append(step)
-            elif isinstance(record, ReflectionRecord) and steps:
-                steps[-1] = attrs.evolve(steps[-1], reflection=record.answer)
-    except LogError as e:
-        problem = e
-    return Recorded(
-        path,
-        header,
-        located,
-        steps,
-        walker.ended,
-        walker.divergences,
-        problem or log.problem,
-        log.cut_line,
+        signatures,
     )

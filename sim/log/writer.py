@@ -1,9 +1,11 @@
 """Writing a log as the session happens, so that a crash loses at most one line.
 
 Every event is one ``os.write`` of a whole line to a file opened ``O_APPEND`` and fsync'd at
-once; a new log is created ``O_CREAT | O_EXCL`` under a unique name. If the log cannot be
-written (disk full, a read-only folder, the file deleted while playing) the writer warns once
-and stops: the session carries on and the trainee keeps their place.
+once; a new log is created ``O_CREAT | O_EXCL`` under a unique name. One process writes a log
+at a time: the writer holds an exclusive lock on it (:mod:`sim.log.lock`). When
+``LEADSIM_SIGNING_KEY_FILE`` names a key file, every line is signed (:mod:`sim.log.signing`).
+If the log cannot be written (disk full, a read-only folder, the file deleted while playing)
+the writer warns once and stops: the session carries on and the trainee keeps their place.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from typing import Any
 
 from sim import __version__
 from sim.engine import Decision, State
+from sim.log import lock, signing
 from sim.log.files import file_name, names_a_file, sessions_dir
 from sim.log.format import (
+    LogError,
     Played,
     decision_record,
     describe,
@@ -31,6 +35,7 @@ from sim.log.format import (
     timestamp,
     utc_now,
 )
+from sim.safetext import one_line
 
 
 def _stderr(message: str) -> None:
@@ -64,6 +69,17 @@ class SessionLog:
         self.session_id: str | None = None
         self.problem: str | None = None
         self._fd: int | None = None
+        self.signer: signing.Signer | None = None
+
+    def _load_key(self) -> None:
+        """Sign from the first line when the environment names a key; a key that cannot be
+        read is warned about, and the log is written unsigned rather than not at all."""
+        try:
+            key = signing.key_from_environment()
+        except signing.KeyProblem as e:
+            self.warn(one_line(f"warning: {e}; this session's log is written unsigned"))
+            return
+        self.signer = signing.Signer(key) if key is not None else None
 
     @property
     def active(self) -> bool:
@@ -72,6 +88,7 @@ class SessionLog:
     # -- opening --
 
     def _create(self, session: Played) -> None:
+        self._load_key()
         target = self.target if self.target is not None else sessions_dir()
         explicit = names_a_file(target)
         folder = target.parent if explicit else target
@@ -100,10 +117,82 @@ class SessionLog:
                 self._fail(f"cannot create the session log in {folder} ({describe(e)})")
                 return
             self.path, self.session_id = path, session_id
+            try:
+                lock.acquire(self._fd)
+            except lock.Held as e:
+                self._fail(f"the new log {path} is already being written by {e}")
+                return
             _sync_folder(folder)
             self._write(header_record(session, session_id, moment, watch=self.watch))
             return
         self._fail(f"cannot find a free log file name in {folder}")
+
+    @classmethod
+    def claim(
+        cls,
+        path: Path,
+        *,
+        sync: bool = True,
+        warn: Callable[[str], None] | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ) -> SessionLog:
+        """Open an existing log to continue it, and take its lock: before reading it, so that
+        no one can append between the reading and the writing. Raises :class:`LogError`
+        when another process writes it (nothing is written then); a log that cannot be
+        opened for writing warns, as any write failure does, and the session goes on."""
+        log = cls(path, sync=sync, warn=warn, now=now)
+        log.path = path
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+        except OSError as e:
+            log._fail(f"cannot reopen the log {path} ({describe(e)})")
+            return log
+        try:
+            lock.acquire(fd)
+        except lock.Held as e:
+            os.close(fd)
+            raise LogError(
+                path,
+                0,
+                f"this log is being written by {e}; a second writer would interleave its "
+                "lines with that one's, so nothing was written",
+                "finish or close that session first",
+            ) from None
+        log._fd = fd
+        log._load_key()
+        if log.signer is not None:
+            chain = signing.check(path, log.signer.key, resuming=True)
+            if chain.problems:
+                log.close()
+                first = chain.problems[0]
+                raise LogError(
+                    path,
+                    first.line,
+                    f"its signature does not check out ({first.message}); a signed log is "
+                    "continued only while every line is intact",
+                    f"`leadsim replay --verify --key FILE {path}` lists what is wrong",
+                )
+            log.signer.previous, log.signer.number = chain.previous or "", chain.number
+        return log
+
+    def resume(
+        self, session: Played, *, cut_line: int | None = None, newline_missing: bool = False
+    ) -> None:
+        """Append the ``resume`` line to a claimed log; the new events follow it.
+
+        ``newline_missing``: the last line lacks its newline (it was cut off, or is complete
+        but its newline was not written); one is added first so no two lines run together.
+        """
+        if newline_missing:
+            self._write_bytes(b"\n")
+        record = {
+            "type": "resume",
+            "step": session.step,
+            "at": timestamp(self.now()),
+            "app": __version__,
+            "cut_line": cut_line,
+        }
+        self._write(record)
 
     @classmethod
     def reopen(
@@ -117,28 +206,10 @@ class SessionLog:
         warn: Callable[[str], None] | None = None,
         now: Callable[[], datetime] = utc_now,
     ) -> SessionLog:
-        """Continue an existing log (resume): append a ``resume`` line, then the new events.
-
-        ``newline_missing``: the last line lacks its newline (it was cut off, or is complete
-        but its newline was not written); one is added first so no two lines run together.
-        """
-        log = cls(path, sync=sync, warn=warn, now=now)
-        log.path = path
-        try:
-            log._fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
-        except OSError as e:
-            log._fail(f"cannot reopen the log {path} ({describe(e)})")
-            return log
-        if newline_missing:
-            log._write_bytes(b"\n")
-        record = {
-            "type": "resume",
-            "step": session.step,
-            "at": timestamp(now()),
-            "app": __version__,
-            "cut_line": cut_line,
-        }
-        log._write(record)
+        """:meth:`claim` then :meth:`resume`. Raises :class:`LogError` if another process
+        writes the log."""
+        log = cls.claim(path, sync=sync, warn=warn, now=now)
+        log.resume(session, cut_line=cut_line, newline_missing=newline_missing)
         return log
 
     # -- the Recorder protocol --
@@ -156,6 +227,10 @@ class SessionLog:
     def rewound(self, session: Played, to_step: int) -> None:
         self._write({"type": "rewind", "to_step": to_step})
 
+    def abandoned(self, session: Played) -> None:
+        self._write({"type": "abandoned", "step": session.step, "at": timestamp(self.now())})
+        self.close()  # nothing follows an abandoned attempt
+
     def finished(self, session: Played) -> None:
         # The file stays open: a reflection on the last scene, or a rewind from the debrief
         # (practice mode), still follows the end line.
@@ -164,7 +239,8 @@ class SessionLog:
     # -- writing --
 
     def _write(self, record: dict[str, Any]) -> None:
-        self._write_bytes(encode(record))
+        line = encode(record)
+        self._write_bytes(self.signer.sign(line) if self.signer is not None else line)
 
     def _write_bytes(self, data: bytes) -> None:
         fd = self._fd
@@ -190,7 +266,10 @@ class SessionLog:
         self.problem = reason
         kept = " (lines already written are kept)" if self.path is not None else ""
         self.warn(
-            f"warning: {reason}{kept}; the session continues, but from here on it is not recorded"
+            one_line(
+                f"warning: {reason}{kept}; the session continues, "
+                "but from here on it is not recorded"
+            )
         )
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ import attrs
 from sim.engine import Decision
 from sim.format import library, loader
 from sim.format.diagnostics import ScenarioError
-from sim.model import Scenario, sketch
+from sim.model import CONTINUE, Scenario, sketch
 from sim.report.index import Index
 from sim.report.privacy import Pseudonyms
 from sim.report.rows import (
@@ -218,15 +218,16 @@ def summarize(
     flows: Counter[tuple[str, str]] = Counter()
     for s in sessions:
         for d in decisions.get(s.source, ()):
-            picks[d.scene][(d.choice, d.style, s.source in best)] += 1
             reached[d.scene].add(s.source)
             steps[d.scene].append(d.step)
-            times[d.scene].append(d.elapsed)
             flows[(d.scene, d.goto)] += 1
+            if d.choice != CONTINUE:  # a narration scene is read, not decided: no split, no time
+                picks[d.scene][(d.choice, d.style, s.source in best)] += 1
+                times[d.scene].append(d.elapsed)
             if d.reflection:
                 notes[d.scene].append((s.trainee, d.reflection))
     scenes = []
-    for scene_id in sorted(picks, key=lambda k: (statistics.fmean(steps[k]), k)):
+    for scene_id in sorted(reached, key=lambda k: (statistics.fmean(steps[k]), k)):
         scene = scenario.scenes.get(scene_id) if scenario else None
         counts: dict[str, list[int]] = {}
         styles: dict[str, str] = {}

@@ -76,6 +76,9 @@ def scenario_lines(sc: ScenarioSummary) -> Iterator[str]:
         yield "  Choices at each scene: share of the sessions that decided there; best = the"
         yield "  sessions that reached a best ending, rest = the others; diff = best minus rest"
         for scene in sc.scenes:
+            if not scene.choices:  # a narration scene (format 1.1): read, not decided
+                yield f"  {plain(scene.scene)}: {scene.sessions} sessions read on (narration)"
+                continue
             yield (
                 f"  {plain(scene.scene)}: {scene.sessions} sessions, {scene.best_sessions} best, "
                 f"median {seconds(scene.median_elapsed)}"

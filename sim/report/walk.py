@@ -31,6 +31,7 @@ from sim.log import (
     RewindRecord,
 )
 from sim.log.replay import Located, Walker, find_scenario
+from sim.model import CONTINUE
 
 
 class Feed(Protocol):
@@ -188,7 +189,8 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
     else:
         tally = {"manager": 0, "leader": 0, "neutral": 0}
         for rec in path:
-            tally[rec.style] = tally.get(rec.style, 0) + 1
+            if rec.choice != CONTINUE:  # a narration scene's continue is no decision
+                tally[rec.style] = tally.get(rec.style, 0) + 1
     end = scenario.endings.get(ending) if ending else None
     return Walked(
         feed.source,

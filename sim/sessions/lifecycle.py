@@ -17,6 +17,7 @@ import attrs
 
 from sim import engine
 from sim.log import (
+    AbandonedRecord,
     DecisionRecord,
     EndRecord,
     LogError,
@@ -25,13 +26,13 @@ from sim.log import (
     NarrationRecord,
     ReflectionRecord,
     RewindRecord,
-    SessionLog,
     names_a_file,
     replay,
     unfinished,
 )
-from sim.model import Scenario
+from sim.model import FEEDBACK_MODES, Scenario
 from sim.safetext import plain
+from sim.sessions.autosync import SyncingLog
 from sim.sessions.request import Request
 from sim.sessions.session import RewindNotAllowed, Session
 
@@ -54,7 +55,7 @@ def make_session(scenario: Scenario, request: Request = Request()) -> Session:
         mode="assessment" if request.assessment else "practice",
         feedback=request.feedback,  # type: ignore[arg-type]
         trainee=request.trainee,
-        recorder=SessionLog(request.log, watch=request.watch),
+        recorder=SyncingLog(request.log, watch=request.watch),
     )
 
 
@@ -75,6 +76,14 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
     all) from the seed. Raises :class:`LogError` when it cannot be continued: damaged,
     finished, or a recorded choice the scenario no longer has."""
     logfile, header, records = replay.open_log(path)
+    if header.mode not in replay.MODES or header.feedback not in FEEDBACK_MODES:
+        raise LogError(
+            path,
+            1,
+            f"the header's mode {header.mode!r} or feedback mode {header.feedback!r} is not one "
+            "leadsim plays; the log is not resumed",
+            f"`leadsim replay --verify {path}` says more",
+        )
     located = replay.find_scenario(header, path, override, dirs)
     session = Session(
         located.scenario,
@@ -100,6 +109,13 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
             ended = None
         elif isinstance(record, EndRecord):
             ended = record
+        elif isinstance(record, AbandonedRecord):
+            raise LogError(
+                path,
+                record.line,
+                "this assessment attempt was abandoned; it counts as such and is not resumed",
+                f"replay it with `leadsim replay {path}`",
+            )
     if logfile.problem is not None:
         raise LogError(
             path,
@@ -157,14 +173,17 @@ def continue_session(
 ) -> tuple[Session, tuple[str, ...]]:
     """The session a log records, rebuilt and appending to the same log again, with the notes
     a trainer should see (a cut-off last line, a changed scenario). Raises :class:`LogError`."""
-    resumed = resume_session(path, override, dirs)
+    recorder = SyncingLog.claim(path)  # before reading: no one appends in between
+    try:
+        resumed = resume_session(path, override, dirs)
+    except BaseException:
+        recorder.close()
+        raise
     session = resumed.session
-    session.recorder = SessionLog.reopen(
-        path,
-        session,
-        cut_line=resumed.log.cut_line,
-        newline_missing=resumed.log.newline_missing,
+    recorder.resume(
+        session, cut_line=resumed.log.cut_line, newline_missing=resumed.log.newline_missing
     )
+    session.recorder = recorder
     notes = resumed.notes
     if resumed.missing_end:
         session.recorder.finished(session)
@@ -177,7 +196,9 @@ def continue_session(
 
 def unfinished_for(scenario: Scenario, request: Request) -> list[LogInfo]:
     """The unfinished sessions of ``scenario`` a new session as ``request`` asks could resume
-    instead (same trainee, mode, and seed if one was given), newest first. A request for a new
+    instead (same trainee, mode, and seed if one was given), newest first; a session with no
+    decision yet, or an abandoned assessment, is never among them (the shells offer only the
+    newest). A request for a new
     log file (``--log FILE``) resumes nothing; an unreadable folder offers nothing."""
     target = request.log
     if target is not None and names_a_file(Path(target)):
@@ -198,6 +219,6 @@ def describe_unfinished(info: LogInfo) -> str:
     """'started 2025-03-01 09:12 UTC, stopped before decision 3, trainee Ana'."""
     h = info.header
     assert h is not None
-    when = h.started[:16].replace("T", " ")
+    when = plain(h.started[:16].replace("T", " "))
     who = f", trainee {plain(h.trainee)}" if h.trainee else ""
     return f"started {when} UTC, stopped before decision {info.step + 1}{who}"

@@ -31,6 +31,7 @@ class Recorder(Protocol):
     ) -> None: ...
     def reflected(self, session: Session, step: int, answer: str) -> None: ...
     def rewound(self, session: Session, to_step: int) -> None: ...
+    def abandoned(self, session: Session) -> None: ...
     def finished(self, session: Session) -> None: ...
 
 
@@ -146,6 +147,15 @@ class Session:
         self._last_time = self.clock()
         if self.recorder is not None:
             self.recorder.rewound(self, to_step)
+
+    def abandon(self) -> None:
+        """The trainee leaves an assessment before its ending: the log says so, the attempt
+        counts as abandoned and is never offered for resume (a practice session just stays
+        unfinished, to be resumed)."""
+        if self.mode != "assessment" or self.over:
+            return
+        if self.recorder is not None:
+            self.recorder.abandoned(self)
 
     def restart(self) -> None:
         """Start over from the first scene with the same seed (a rewind to step 0)."""

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from sim.log import LogError
 from sim.model import Scenario
-from sim.safetext import plain
+from sim.safetext import one_line, plain
 from sim.sessions.lifecycle import Request, continue_session, describe_unfinished, unfinished_for
 from sim.sessions.session import Session
 
@@ -33,11 +33,10 @@ def offer_text(
     found = unfinished_for(scenario, request)
     if not found:
         return None
-    newest = found[0]
-    others = f" (and {len(found) - 1} older; `leadsim sessions` lists them)" if found[1:] else ""
+    newest = found[0]  # only the latest: older ones are listed by `leadsim sessions`
     stdout.write(
-        f"You have an unfinished session of this scenario: {describe_unfinished(newest)}"
-        f"{others}.\nResume it? [y/N] "
+        f"You have an unfinished session of this scenario: {describe_unfinished(newest)}."
+        "\nResume it? [y/N] "
     )
     stdout.flush()
     line = stdin.readline()
@@ -50,5 +49,5 @@ def offer_text(
         return None
     for note in notes:
         stdout.write(plain(note) + "\n")
-    stdout.write(f"Resuming {plain(str(newest.path))} at decision {session.step + 1}.\n")
+    stdout.write(f"Resuming {one_line(newest.path)} at decision {session.step + 1}.\n")
     return session

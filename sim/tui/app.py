@@ -132,21 +132,33 @@ class LeadsimApp(WatchingApp):
         from sim.tui.content import safe
         from sim.tui.screens.dialogs import AskScreen
 
-        question = Content.assemble(
-            "Leave ",
-            safe(session.scenario.title, "bold"),
-            " and go back to the library?\nThe session log keeps your place: start the "
-            "scenario again to resume it.",
-        )
+        if session.mode == "assessment":
+            title = "Leave the assessment?"
+            question = Content.assemble(
+                "Leave ",
+                safe(session.scenario.title, "bold"),
+                " before its ending?\n",
+                ("This attempt will count as abandoned: ", "bold"),
+                "the log records it, your trainer sees it, and it cannot be resumed.",
+            )
+            # Stay first: a stray Enter must not abandon the attempt.
+            answers = [("stay", "Stay"), ("leave", "Leave and abandon this attempt")]
+        else:
+            title = "Leave the scenario?"
+            question = Content.assemble(
+                "Leave ",
+                safe(session.scenario.title, "bold"),
+                " and go back to the library?\nThe session log keeps your place: start the "
+                "scenario again to resume it.",
+            )
+            answers = [("leave", "Leave"), ("stay", "Stay")]
 
         def answered(answer: str | None) -> None:
             if answer == "leave":
+                session.abandon()  # only an assessment records it
                 self.show_library()
 
-        self.push_screen(
-            AskScreen("Leave the scenario?", question, [("leave", "Leave"), ("stay", "Stay")]),
-            answered,
-        )
+        self.push_screen(AskScreen(title, question, answers), answered)
 
     # -- actions (keys and the command palette) --
 
@@ -202,8 +214,14 @@ class LeadsimApp(WatchingApp):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
+    def action_show_help_panel(self) -> None:
+        """Textual's generic key panel would list its own widgets' keys: show ours."""
+        self.action_help()
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # ours (in app_commands) shows this app's keys
+                yield command
         yield from app_commands(self, in_session=self.session is not None)
 
 

@@ -12,8 +12,6 @@ coloured thing also carries a word, so nothing is told by colour alone.
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -21,6 +19,8 @@ from textual.content import Content
 
 from sim.model import Prose
 from sim.safetext import plain
+from sim.wording import changes as meter_changes
+from sim.wording import prose
 
 if TYPE_CHECKING:
     from sim.engine import Decision
@@ -48,33 +48,9 @@ def safe(text: str | None, style: str = "") -> Content:
     return Content.styled(plain(text or ""), style)
 
 
-_LIST_ITEM = re.compile(r"\s|[-*>\N{BULLET}]\s|\d+[.)]\s")
-
-
-def prose(text: str | None) -> str:
-    """Plain ``text`` with its paragraphs re-flowed to the screen's width.
-
-    Authors hard-wrap scene text at their editor's width (YAML ``|`` blocks keep the breaks);
-    shown as is, that width fights the terminal's and leaves ragged half-lines. So a line
-    break inside a paragraph becomes a space, except where the author plainly meant it:
-    before a list item or an indented line, and after a line much shorter than its
-    neighbours (a salutation, a line of verse). Blank lines still separate paragraphs.
-    """
-    paragraphs = []
-    for block in re.split(r"\n[ \t]*\n", plain(text or "").strip("\n")):
-        lines = block.split("\n")
-        widest = max(len(line) for line in lines)
-        out = lines[0]
-        for before, line in itertools.pairwise(lines):
-            keep = _LIST_ITEM.match(line) or len(before.rstrip()) < 0.6 * widest
-            out += ("\n" if keep else " ") + (line if keep else line.lstrip())
-        paragraphs.append(out.rstrip())
-    return "\n\n".join(paragraphs)
-
-
 def signed(delta: int) -> str:
     """``+10`` / ``−5`` with a real minus sign, so the sign reads at a glance."""
-    return f"+{delta}" if delta > 0 else f"{MINUS}{-delta}" if delta < 0 else "0"
+    return f"+{delta}" if delta >= 0 else f"{MINUS}{-delta}"
 
 
 def delta_style(delta: int) -> str:
@@ -93,13 +69,16 @@ def style_word(style: Style | str) -> Content:
 
 
 def changes(scenario: Scenario, decision: Decision, separator: str = "   ") -> Content:
-    """The meter changes a decision made, e.g. ``Team trust +10   Results −5``."""
+    """The meter changes a decision made, e.g. ``Team trust +10   Results −5``; a change a
+    limit swallowed reads ``Results +0 (already at the maximum)``."""
     parts: list[Content] = []
-    for meter, delta in zip(scenario.meters, decision.deltas(), strict=True):
-        if delta:
-            parts.append(
-                Content.assemble(safe(meter.label), " ", (signed(delta), delta_style(delta)))
-            )
+    for change in meter_changes(scenario, decision):
+        part = Content.assemble(
+            safe(change.label), " ", (signed(change.delta), delta_style(change.delta))
+        )
+        if change.limit:
+            part = Content.assemble(part, (f" (already at the {change.limit})", "italic"))
+        parts.append(part)
     if not parts:
         return Content.styled("no meter changed", "italic")
     return Content(separator).join(parts)

@@ -30,17 +30,31 @@ class SessionFlow(App[int]):
     def show_library(self) -> None:
         from sim.tui.screens.library import LibraryScreen
 
-        self.session = None
+        self.let_go(None)
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 while self.screen is not screen:
                     self.pop_screen()
                 return
-        library = LibraryScreen(self.options.dirs, self.options.shipped)
+        log = self.options.log
+        logs = log if log is not None and log.suffix != ".jsonl" else None  # a folder of logs
+        library = LibraryScreen(self.options.dirs, self.options.shipped, self.options.name, logs)
         if len(self.screen_stack) > 1:
             self.switch_screen(library)
         else:
             self.push_screen(library)
+
+    def let_go(self, session: Session | None) -> None:
+        """Make ``session`` the current one, closing the log of the one it replaces: its
+        writer's lock is released, so the trainee can resume that session at once."""
+        old, self.session = getattr(self, "session", None), session
+        if old is not None and old is not session:
+            close = getattr(old.recorder, "close", None)
+            if callable(close):
+                close()
+
+    def on_unmount(self) -> None:
+        self.let_go(None)
 
     def start_scenario(self, scenario: Scenario, seed: int | None = None) -> None:
         from sim.sessions.lifecycle import make_session
@@ -79,14 +93,13 @@ class SessionFlow(App[int]):
         from sim.tui.content import safe
         from sim.tui.screens.dialogs import AskScreen
 
-        newest = found[0]
-        older = f"\n({len(found) - 1} older ones too; `leadsim sessions` lists them.)"
+        newest = found[0]  # only the latest: older ones are listed by `leadsim sessions`
         question = Content.assemble(
             "You have an unfinished session of ",
             safe(scenario.title, "bold"),
             ":\n",
             safe(describe_unfinished(newest)),
-            "." + (older if found[1:] else ""),
+            ".",
         )
 
         def answered(answer: str | None) -> None:
@@ -128,7 +141,7 @@ class SessionFlow(App[int]):
 
     def open_session(self, session: Session) -> None:
         """Show ``session``: its debrief if it has ended, else its current scene."""
-        self.session = session
+        self.let_go(session)
         self._show(self._screen_for(session))
 
     def _screen_for(self, session: Session) -> Screen[None]:
@@ -138,7 +151,7 @@ class SessionFlow(App[int]):
             return DebriefScreen(session)
         from sim.tui.screens.play import PlayScreen
 
-        return PlayScreen(session)
+        return PlayScreen(session, settle=self.options.settle)
 
     def _show(self, screen: Screen[None]) -> None:
         """Replace the play/debrief screen on top of the library (or push the first one)."""

@@ -29,6 +29,9 @@ class Options:
     """How often ``--watch`` looks at the file's modification time, in seconds."""
     blink: bool = True
     """Blink the text cursor (snapshot tests switch it off)."""
+    settle: float = 0.3
+    """Seconds after a scene or its feedback appears during which keys are dropped: they were
+    typed for the screen before (tests set 0 to press keys at machine speed)."""
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Options:

@@ -1,8 +1,8 @@
-"""The shape of a scenario, for the library's "length" and the map screen.
+"""The shape of a scenario, for the library's "length".
 
-Pure functions over the model (no Textual): how many decisions a playthrough takes, and the
-scenes in the order a reader meets them. Both walk every route, guards and chances included,
-because a trainer asks "how long can this be", not "how long was my run".
+Pure functions over the model (no Textual): how many decisions a playthrough takes. It walks
+every route, guards and chances included, because a trainer asks "how long can this be", not
+"how long was my run".
 """
 
 from __future__ import annotations
@@ -83,19 +83,3 @@ def _longest(scenario: Scenario) -> int:
         ]
         best[scene] = max(steps, default=0)
     return best.get(scenario.start, 0)
-
-
-def reading_order(scenario: Scenario) -> list[str]:
-    """Scene ids breadth-first from the start (how a reader meets them), then any scenes no
-    route reaches, in file order."""
-    order = [scenario.start]
-    seen = {scenario.start}
-    queue = deque(order)
-    while queue:
-        for goto in targets(scenario, queue.popleft()):
-            if goto in scenario.scenes and goto not in seen:
-                seen.add(goto)
-                order.append(goto)
-                queue.append(goto)
-    order.extend(s for s in scenario.scenes if s not in seen)
-    return order

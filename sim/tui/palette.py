@@ -29,4 +29,5 @@ def app_commands(app: Commands, in_session: bool) -> Iterable[SystemCommand]:
         )
         yield SystemCommand("Scenario map", "Scenes, endings and where you are", app.action_map)
     yield SystemCommand("Toggle theme", "Switch between dark and light", app.action_toggle_theme)
+    yield SystemCommand("Keys", "The keys of this simulator, screen by screen", app.action_help)
     yield SystemCommand("Help", "Keys, meters and styles", app.action_help)

@@ -20,11 +20,12 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Static
 
 from sim.log import EndRecord
-from sim.log.replay import Recorded, Step, meter_changes, offered
+from sim.log.replay import Step
+from sim.log.screen import Recorded, meter_changes, offered
 from sim.model import CONTINUE
 from sim.prose import say
 from sim.safetext import plain
-from sim.tui.content import safe
+from sim.tui.content import prose, safe
 from sim.tui.widgets.meters import MetersPanel
 
 STYLE_WORD = {"manager": "MANAGER", "leader": "LEADER", "neutral": "NEUTRAL"}
@@ -141,18 +142,22 @@ class ReplayApp(App[int]):
     def show_step(self, step: Step) -> None:
         rec = step.record
         sc = self.recorded.scenario
-        heading = f"Decision {rec.step} \N{MIDDLE DOT} {len(self.steps)} recorded"
+        scene = sc.scenes.get(rec.scene)
+        name = f" \N{MIDDLE DOT} {plain(scene.title)}" if scene is not None and scene.title else ""
+        heading = f"Decision {rec.step}{name} \N{MIDDLE DOT} {len(self.steps)} recorded"
         if step.rewound_from is not None:
             heading += f" \N{MIDDLE DOT} rewound here from decision {step.rewound_from}"
         self.query_one("#position", Static).update(Content.styled(heading, "bold"))
-        scene = sc.scenes.get(rec.scene)
         trainee = self.recorded.header.trainee
         if scene is None:
-            text = Content(f"(Scene {plain(rec.scene)} is no longer in the scenario.)")
+            text = Content("(This scene is no longer in the scenario.)")
         else:
-            body = safe(say(sc, step.before, scene.text, trainee).rstrip())
+            body = Content(prose(say(sc, step.before, scene.text, trainee)))  # re-flowed
             if scene.speaker:
-                text = Content.assemble(safe(scene.speaker, "bold"), "\n", body)
+                who = Content.assemble(("Source: ", "italic"), safe(scene.speaker, "italic"))
+                if not scene.source:
+                    who = Content.assemble(safe(scene.speaker, "bold"), " says:")
+                text = Content.assemble(who, "\n", body)
             else:
                 text = body
         self.query_one("#scene", Static).update(text)
@@ -195,7 +200,8 @@ class ReplayApp(App[int]):
         self.query_one("#choices", Static).update("")
         if end is None:
             last = self.steps[-1].record.step if self.steps else 0
-            self.query_one("#position", Static).update(Content.styled("Unfinished", "bold"))
+            word = "Abandoned" if self.recorded.abandoned is not None else "Unfinished"
+            self.query_one("#position", Static).update(Content.styled(word, "bold"))
             self.query_one("#scene", Static).update(
                 Content(f"The log stops after decision {last}; the session has no ending yet.")
             )
@@ -209,7 +215,7 @@ class ReplayApp(App[int]):
         state = self.steps[-1].after if self.steps else None
         trainee = self.recorded.header.trainee
         text = (
-            safe(say(sc, state, ending.text, trainee).rstrip())
+            Content(prose(say(sc, state, ending.text, trainee)))
             if ending is not None
             else Content("")
         )

@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sim.format.library import scenario_files, shipped_dir
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Row:
     shortest: int | None = None
     longest: int | None = None
     problem: str | None = None
+    outcomes: dict[str, str] = field(default_factory=dict)
+    """Each ending's outcome (ending id to best/good/mixed/poor), to rate the trainee's
+    finished sessions."""
 
     @property
     def name(self) -> str:
@@ -99,6 +102,7 @@ def read_row(path: Path) -> Row:
         scenario.feedback_mode,
         size.shortest if size else None,
         size.longest if size else None,
+        outcomes={e.id: e.outcome for e in scenario.endings.values() if e.outcome},
     )
 
 

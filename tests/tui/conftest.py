@@ -52,6 +52,7 @@ def make_app() -> Callable[..., LeadsimApp]:
             "shipped": False,
             "seed": 1,
             "blink": False,
+            "settle": 0.0,
         }
         return build_app(Options(**{**defaults, **options}), scenario_path)
 

@@ -10,7 +10,7 @@ from sim.format import loader
 from sim.sessions.session import Session
 from sim.tui import shelf
 from sim.tui.content import prose, signed
-from sim.tui.outline import Length, length, reading_order
+from sim.tui.outline import Length, length
 from sim.tui.watch import carry_over
 
 from .conftest import LATE
@@ -40,14 +40,13 @@ def test_prose_reflows_hard_wrapped_paragraphs_and_keeps_deliberate_breaks() -> 
 
 
 def test_signed_uses_a_real_minus() -> None:
-    assert (signed(10), signed(-5), signed(0)) == ("+10", "\N{MINUS SIGN}5", "0")
+    assert (signed(10), signed(-5), signed(0)) == ("+10", "\N{MINUS SIGN}5", "+0")
 
 
-def test_length_and_reading_order_of_the_fixture() -> None:
+def test_length_of_the_fixture() -> None:
     scenario = loader.load(LATE)
     assert length(scenario) == Length(2, 2)
     assert str(Length(5, 11)) == "5\N{EN DASH}11 decisions"
-    assert reading_order(scenario) == ["standup", "crunch"]
 
 
 def test_carry_over_replays_while_the_path_still_applies() -> None:

@@ -75,8 +75,9 @@ async def test_watch_reloads_shows_errors_and_keeps_the_place(
         # The screen is pushed before its text is drawn: wait for both.
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, LoadErrorScreen)
-            and "YAML syntax error" in screen_text(app),
+            lambda: (
+                isinstance(app.screen, LoadErrorScreen) and "YAML syntax error" in screen_text(app)
+            ),
         )
 
         broken_at = app.session

@@ -14,7 +14,9 @@ from textual.pilot import Pilot
 
 from sim.tui.app import LeadsimApp
 
-from .conftest import LATE
+from .conftest import DATA, LATE
+
+LONG = DATA / "long" / "long-call.yaml"
 
 SIZE = (80, 24)
 
@@ -52,3 +54,22 @@ def test_help(snap_compare: Any, make_app: Callable[..., LeadsimApp]) -> None:
 
 def test_map(snap_compare: Any, make_app: Callable[..., LeadsimApp]) -> None:
     assert snap_compare(make_app(LATE), press=["2", "enter", "m"], terminal_size=SIZE)
+
+
+def test_long_scene_keeps_its_choices(
+    snap_compare: Any, make_app: Callable[..., LeadsimApp]
+) -> None:
+    """The scene text scrolls with a cue; all three long choices stay on screen."""
+    assert snap_compare(make_app(LONG, dirs=()), terminal_size=SIZE)
+
+
+def test_long_feedback_is_whole(snap_compare: Any, make_app: Callable[..., LeadsimApp]) -> None:
+    """The whole feedback panel (choice, style, note, a capped change, the reflection)."""
+    assert snap_compare(make_app(LONG, dirs=()), press=["2"], terminal_size=SIZE)
+
+
+def test_debrief_scrolled_to_the_end(
+    snap_compare: Any, make_app: Callable[..., LeadsimApp]
+) -> None:
+    keys = ["2", *"the hospital", "enter", "1", "enter", "end"]
+    assert snap_compare(make_app(LONG, dirs=()), press=keys, terminal_size=SIZE)

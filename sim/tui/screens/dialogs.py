@@ -77,8 +77,10 @@ class RewindScreen(ModalScreen[int | None]):
         width = len(f"{len(decisions)}. ")
         options = []
         for d in decisions:
+            scene = sc.scenes.get(d.scene)
+            name = scene.label(d.step) if scene is not None else f"Decision {d.step}"
             body = Content.assemble(
-                (f"scene {d.scene}: ", "dim"),
+                safe(name + ": ", "dim"),
                 safe(choice_text(sc, d, self.session.say)),
                 "  ",
                 style_word(d.style),

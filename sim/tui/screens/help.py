@@ -23,19 +23,24 @@ KEYS = (
     ),
     (
         "Play",
-        "1-9 pick a choice, or \N{UPWARDS ARROW}\N{DOWNWARDS ARROW} and Enter, or click; "
-        "Enter continues after the feedback; m shows the map; Esc goes back to the library",
+        "1-9 pick a choice; or move to one with \N{UPWARDS ARROW}\N{DOWNWARDS ARROW} and press "
+        "Enter (Enter alone never picks); or click it. Enter continues after the feedback "
+        "and on a scene you only read. "
+        "PgUp/PgDn or the wheel scroll a long scene. m shows your path so far; Esc goes back "
+        "to the library (leaving an assessment abandons the attempt). Keys typed while a "
+        "new scene appears are ignored",
     ),
     (
         "Debrief",
-        "p plays again, r goes back to any decision to try the other path, "
-        "Esc returns to the library",
+        "\N{UPWARDS ARROW}\N{DOWNWARDS ARROW}, PgUp/PgDn, Home/End or the wheel scroll; "
+        "p plays again, r goes back to any decision to try the other path, Esc library",
     ),
     (
         "Cohort",
         "\N{LEFTWARDS ARROW}\N{RIGHTWARDS ARROW} switch scenario, \N{UPWARDS ARROW}"
         "\N{DOWNWARDS ARROW} PgUp PgDn scroll, Esc back to the library",
     ),
+    ("Map", "\N{UPWARDS ARROW}\N{DOWNWARDS ARROW} to move, Esc or m to close"),
     ("Anywhere", "? or F1 this help, Ctrl+P commands (restart, library, theme), Ctrl+Q quit"),
 )
 

@@ -4,14 +4,17 @@ Each row shows the title, the size (scenes, decisions per playthrough, endings),
 mode and the summary. A file that fails to load is listed with its first error, so a trainer
 sees what to fix instead of a missing entry. The rows come from :mod:`sim.tui.shelf` (an index
 of what each file held when last read) in a worker thread after the screen first appears; a
-scenario is loaded afresh when it is picked.
+scenario is loaded afresh when it is picked. Then, in the same thread, the trainee's session
+logs say which scenarios they finished and their best outcome (:mod:`sim.sessions.progress`).
+
+Coming back to the library clears the filter: a search is for one pick, not for later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -29,15 +32,20 @@ from sim.tui.widgets.hanging import Hanging
 from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.titlebar import TitleBar
 
+if TYPE_CHECKING:
+    from sim.sessions.progress import Progress
+
 WARNING = "\N{WARNING SIGN} "
+DONE = "\N{CHECK MARK} "
 
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def describe(row: Row) -> Hanging:
-    """A row of the list: title, facts and summary, or the file name and its error."""
+def describe(row: Row, done: Progress | None = None) -> Hanging:
+    """A row of the list: title, facts, the trainee's progress and summary, or the file name
+    and its error."""
     if row.problem is not None:
         body = Content("\n").join(
             [
@@ -65,10 +73,14 @@ def describe(row: Row) -> Hanging:
         safe(row.title, "bold"),
         Content.styled("  \N{MIDDLE DOT}  ".join(facts), "dim"),
     ]
+    words = done.words() if done is not None else ""
+    if words:
+        lines.append(Content.styled(f"You: {words}", "italic $text-success"))
     if row.summary:
         lines.append(safe(row.summary))
     lines.append(Content(""))  # a blank line between entries
-    return Hanging(Content("  "), Content("\n").join(lines))
+    finished = done is not None and done.finished > 0
+    return Hanging(Content(DONE if finished else "  "), Content("\n").join(lines))
 
 
 def shelf_order(row: Row) -> tuple[bool, str]:
@@ -98,10 +110,18 @@ class LibraryScreen(Screen[None]):
         Binding("f6", "cohort", "Cohort report", key_display="F6"),
     ]
 
-    def __init__(self, dirs: Sequence[Path] = (), shipped: bool = True) -> None:
+    def __init__(
+        self,
+        dirs: Sequence[Path] = (),
+        shipped: bool = True,
+        trainee: str | None = None,
+        logs: Path | None = None,
+    ) -> None:
         super().__init__()
         self.dirs = list(dirs)
         self.shipped = shipped
+        self.trainee = trainee
+        self.logs = logs
         self.entries: list[Row] | None = None
         self.drawn: dict[int, Hanging] = {}
         self.shown: list[Row] = []
@@ -125,6 +145,12 @@ class LibraryScreen(Screen[None]):
         rows = sorted(shelf.scan(self.dirs, shipped=self.shipped), key=shelf_order)
         drawn = {id(row): describe(row) for row in rows}  # once, not per keystroke
         self.app.call_from_thread(self._loaded, rows, drawn)
+        from sim.sessions.progress import progress
+
+        done = progress({r.id: r.outcomes for r in rows}, self.logs, self.trainee)
+        if done:
+            redrawn = {id(row): describe(row, done.get(row.id)) for row in rows}
+            self.app.call_from_thread(self._loaded, rows, redrawn)
 
     def _loaded(self, rows: list[Row], drawn: dict[int, Hanging]) -> None:
         self.entries = rows
@@ -136,9 +162,25 @@ class LibraryScreen(Screen[None]):
         words = self.query_one("#filter", Input).value.lower().split()
         self.shown = [e for e in entries if matches(e, words)]
         listing = self.query_one("#scenarios", OptionList)
+        highlighted = listing.highlighted
         listing.set_options(Option(self.drawn[id(r)], id=str(i)) for i, r in enumerate(self.shown))
         if self.shown:
-            listing.highlighted = 0
+            listing.highlighted = min(highlighted or 0, len(self.shown) - 1)
+        elif entries:
+            typed = self.query_one("#filter", Input).value.strip()
+            listing.add_option(
+                Option(
+                    Content.assemble(
+                        "  No scenario matches ",
+                        safe(
+                            f"\N{LEFT DOUBLE QUOTATION MARK}{typed}\N{RIGHT DOUBLE QUOTATION MARK}",
+                            "bold",
+                        ),
+                        ". Esc clears the filter.",
+                    ),
+                    disabled=True,
+                )
+            )
         status = self.query_one("#library-status", Static)
         broken = sum(1 for row in entries if row.problem is not None)
         if not entries:
@@ -152,7 +194,16 @@ class LibraryScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.entries is not None:
+            self.query_one("#scenarios", OptionList).highlighted = None  # the first match
             self.refilter()
+
+    def on_screen_resume(self) -> None:
+        """Back from a scenario: start with an empty filter, and read the progress again."""
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.focus()
+        if self.entries is not None:
+            self.load()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -1,8 +1,9 @@
-"""The map (``m``): the scenario's scenes and endings, where the trainee is and has been.
+"""The map (``m``): the trainee's path so far: each scene they have been through, what they
+chose there, where they are now, and (once it is over) the ending they reached.
 
-Scenes are listed in the order a reader meets them (breadth-first from the start), each with
-a word for its state (here, visited, not yet), the opening of its text and where its choices
-lead; then the endings, marking the one reached and those reached in earlier runs. Words, not
+Nothing the trainee has not seen is shown: no unvisited scene, no scene ids, no route ahead,
+no ending before the end. A map of the whole scenario would be a spoiler (and in an
+assessment, a crib sheet); so the same map serves practice and assessment. Words, not
 colours, carry the state, and the list scrolls, so it reads at 80x24 and without colour.
 """
 
@@ -17,18 +18,17 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from sim.model import sketch
+from sim.model import CONTINUE
 from sim.safetext import plain
 from sim.sessions.session import Session
-from sim.tui.content import safe
-from sim.tui.outline import reading_order, targets
+from sim.tui.content import choice_text, safe, style_word
 from sim.tui.widgets.hanging import Hanging
 from sim.tui.widgets.keybar import KeyBar
+from sim.tui.widgets.review import branch_summary
 from sim.tui.widgets.titlebar import TitleBar
 
 HERE = "\N{BLACK RIGHT-POINTING TRIANGLE} "
 SEEN = "\N{CHECK MARK} "
-UNSEEN = "\N{MIDDLE DOT} "
 
 
 def first_line(text: str, limit: int = 160) -> str:
@@ -39,45 +39,54 @@ def first_line(text: str, limit: int = 160) -> str:
 def map_options(session: Session) -> list[Option]:
     sc = session.scenario
     state = session.state
-    visits = dict(state.visits)
-    earlier = {b.ending for b in session.branches if b.ending}
-    options: list[Option] = [Option(Content.styled("Scenes", "bold underline"), disabled=True)]
-    for scene_id in reading_order(sc):
-        scene = sc.scenes[scene_id]
-        if scene_id == state.scene and not state.over:
-            lead, status = HERE, Content.styled(" YOU ARE HERE ", "bold reverse")
-        elif visits.get(scene_id):
-            count = visits[scene_id]
-            lead = SEEN
-            status = Content.styled("visited" + (f" {count} times" if count > 1 else ""), "bold")
+    show_style = session.feedback == "coach"  # other modes keep the style for the debrief
+    options: list[Option] = [Option(Content.styled("Your path", "bold underline"), disabled=True)]
+    for d in session.decisions():
+        scene = sc.scenes.get(d.scene)
+        name = scene.label(d.step) if scene is not None else f"Decision {d.step}"
+        if d.choice == CONTINUE:  # a narration scene: read, nothing chosen
+            chose = Content.styled("read on", "dim")
         else:
-            lead, status = UNSEEN, Content.styled("not visited", "dim")
-        head = Content.assemble((scene_id, "bold"), "  ", status)
-        if scene.speaker:
-            head = Content.assemble(head, ("  with ", "dim"), safe(scene.speaker, "dim"))
-        exits = ", ".join(targets(sc, scene_id))
-        body = Content("\n").join(
-            [
-                head,
-                safe(first_line(sketch(scene.text)), "italic"),
-                Content.styled(f"leads to: {exits}", "dim"),
-                Content(""),  # a blank line between scenes
-            ]
+            chose = Content.assemble(
+                ("you chose: ", "dim"), safe(choice_text(sc, d, session.say), "italic")
+            )
+        if show_style and d.choice != CONTINUE:
+            chose = Content.assemble(chose, "  ", style_word(d.style))
+        body = Content("\n").join([safe(f"{d.step}. {name}", "bold"), chose, Content("")])
+        options.append(Option(Hanging(Content(SEEN), body), id=f"step:{d.step}"))
+    if not state.over:
+        scene = sc.scenes[state.scene]
+        head = Content.assemble(
+            safe(f"{session.step + 1}. {scene.label(session.step + 1)}", "bold"),
+            "  ",
+            (" YOU ARE HERE ", "bold reverse"),
         )
-        options.append(Option(Hanging(Content(lead), body), id=f"scene:{scene_id}"))
-    options.append(Option(Content.styled("Endings", "bold underline"), disabled=True))
-    for ending_id, ending in sc.endings.items():
-        if state.ending == ending_id:
-            lead, status = HERE, Content.styled(" REACHED ", "bold reverse")
-        elif ending_id in earlier:
-            lead, status = SEEN, Content.styled("reached in an earlier run", "bold")
-        else:
-            lead, status = UNSEEN, Content.styled("not reached", "dim")
-        head = Content.assemble((ending_id, "bold"), "  ", status)
+        body = Content("\n").join(
+            [head, safe(first_line(session.say(scene.text)), "italic"), Content("")]
+        )
+        options.append(Option(Hanging(Content(HERE), body), id="here"))
+    else:
+        ending = sc.endings[state.ending or ""]
+        head = Content.assemble(
+            ("Ending: ", "bold"), safe(ending.title, "bold"), "  ", (" REACHED ", "bold reverse")
+        )
         if ending.outcome:
             head = Content.assemble(head, (f"  {ending.outcome} outcome", "dim"))
-        body = Content("\n").join([head, safe(first_line(ending.title), "italic"), Content("")])
-        options.append(Option(Hanging(Content(lead), body), id=f"ending:{ending_id}"))
+        options.append(Option(Hanging(Content(HERE), Content("\n").join([head, Content("")]))))
+    if session.branches:
+        options.append(Option(Content.styled("Earlier runs", "bold underline"), disabled=True))
+        for i, branch in enumerate(session.branches, 1):
+            options.append(Option(branch_summary(sc, i, branch, session.say)))
+    options.append(
+        Option(
+            Content.styled(
+                "The map shows only where you have been: the rest of the scenario stays "
+                "hidden until you get there.",
+                "dim italic",
+            ),
+            disabled=True,
+        )
+    )
     return options
 
 
@@ -90,20 +99,16 @@ class MapScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.session
-        visited = len(dict(s.state.visits))
-        info = f"map  \N{MIDDLE DOT}  visited {visited} of {len(s.scenario.scenes)} scenes"
+        count = len(s.decisions())
+        info = f"map  \N{MIDDLE DOT}  your path: {count} decision{'' if count == 1 else 's'}"
         yield TitleBar(safe(s.scenario.title, "bold"), info)
         yield OptionList(*map_options(s), markup=False, id="map")
         yield KeyBar()
 
     def on_mount(self) -> None:
         listing = self.query_one("#map", OptionList)
-        here = (
-            f"ending:{self.session.state.ending}"
-            if self.session.over
-            else (f"scene:{self.session.state.scene}")
-        )
-        listing.highlighted = listing.get_option_index(here)
+        if not self.session.over:
+            listing.highlighted = listing.get_option_index("here")
         listing.focus()
 
     def action_close(self) -> None:

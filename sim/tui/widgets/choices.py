@@ -32,8 +32,8 @@ class ChoiceList(OptionList, can_focus=False):
         self.numbered: list[str] = []
 
     def show(self, offers: Sequence[Offer], say: Callable[[Prose], str]) -> None:
-        """Replace the list with ``offers`` (texts resolved by ``say``); highlight the first
-        available choice."""
+        """Replace the list with ``offers`` (texts resolved by ``say``), nothing highlighted:
+        Enter picks only after the trainee has moved to a choice."""
         self.numbered = [o.choice.id for o in offers if o.available]
         width = len(f"{len(self.numbered)}. ")
         options: list[Option] = []
@@ -60,7 +60,7 @@ class ChoiceList(OptionList, can_focus=False):
                     )
                 )
         self.set_options(options)
-        self.highlighted = self.get_option_index(self.numbered[0]) if self.numbered else None
+        self.highlighted = None
 
     def pick(self, number: int) -> bool:
         """Pick the ``number``-th available choice (1-based); False if there is none."""

@@ -7,7 +7,6 @@ reflection question is asked here; the answer may be left empty.
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -28,17 +27,9 @@ from sim.tui.content import (
 from sim.tui.messages import FeedbackDone
 
 
-class ContinueHint(Static):
-    """The "Enter: continue" line; clicking it continues too."""
-
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        panel = next(a for a in self.ancestors if isinstance(a, FeedbackPanel))
-        panel.action_done()
-
-
 class FeedbackPanel(Vertical):
-    """Enter (a binding of the play screen) or a click on the last line continues."""
+    """Enter (a binding of the play screen, or the reflection box's own) continues; the
+    bottom border says so, which keeps the panel short enough for 80x24."""
 
     def compose(self) -> ComposeResult:
         # One Static for everything but the question: fewer widgets to lay out per decision.
@@ -50,7 +41,6 @@ class FeedbackPanel(Vertical):
             compact=True,
             max_length=500,
         )
-        yield ContinueHint(id="fb-hint")
 
     def show(
         self,
@@ -78,7 +68,7 @@ class FeedbackPanel(Vertical):
             note = feedback_text(scenario, decision, say)
             if note:
                 lines.append(Content(note))
-        lines += [Content(""), Content.assemble(("Changes: ", "bold"), changes(scenario, decision))]
+        lines.append(Content.assemble(("Changes: ", "bold"), changes(scenario, decision)))
         self.query_one("#fb-body", Static).update(Content("\n").join(lines))
         asked = self.query_one("#fb-question", Static)
         answer = self.query_one("#fb-answer", Input)
@@ -93,8 +83,8 @@ class FeedbackPanel(Vertical):
         else:
             hint = Content.assemble(("Enter", "bold"), f": {after}")
         if not coach:
-            hint = Content.assemble(hint, ("   (style and notes come in the debrief)", "italic"))
-        self.query_one("#fb-hint", ContinueHint).update(hint)
+            hint = Content.assemble(hint, (" (style and notes: in the debrief)", "italic"))
+        self.border_subtitle = hint
         if question:
             answer.focus(scroll_visible=False)
 

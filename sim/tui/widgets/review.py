@@ -71,8 +71,9 @@ def decision_body(
     scenario: Scenario, decision: Decision, reflection: str | None, notes: bool, say: Say
 ) -> Content:
     scene = scenario.scenes.get(decision.scene)
-    where = Content.styled(f"scene {decision.scene}", "dim")
-    if scene is not None and scene.speaker:
+    name = scene.label(decision.step) if scene is not None else f"Decision {decision.step}"
+    where = safe(name, "dim")
+    if scene is not None and scene.speaker and scene.title and not scene.source:
         where = Content.assemble(where, ("  with ", "dim"), safe(scene.speaker, "dim"))
     lines = [
         where,

@@ -1,4 +1,7 @@
-"""The scene: who is speaking (when the scene says) and the scene's text, shown literally."""
+"""The scene: who is speaking (when the scene says) and the scene's text, shown literally.
+
+A person speaks ("Priya Raman says:"); a source (``source: true``: an email, a report) is
+shown as a source line ("Source: Email from regional operations"), never as speech."""
 
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ class SceneView(Vertical):
         """Show ``scene`` with its ``text`` as resolved for the trainee (``Session.say``)."""
         speaker = self.query_one("#speaker", Static)
         speaker.display = bool(scene.speaker)
-        if scene.speaker:
+        if scene.speaker and scene.source:
+            speaker.update(Content.assemble(("Source: ", "italic"), safe(scene.speaker, "italic")))
+        elif scene.speaker:
             speaker.update(Content.assemble(safe(scene.speaker, "bold"), " says:"))
         self.query_one("#scene-text", Static).update(Content(prose(text)))
