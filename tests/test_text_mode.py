@@ -50,4 +50,5 @@ def test_text_wraps_at_word_boundaries_to_80_columns(tmp_path: Path) -> None:
     words = set(out.stdout.split())
     scene = loader.load(FRIDAY).scenes["monday-call"]
     assert set(scene.text.split()) <= words  # no word broken across lines ("Michae / l")
-    assert "--- Decision 1 ---" in out.stdout and "monday-call" not in out.stdout
+    assert scene.title  # the scene's title is shown, never its id
+    assert f"--- {scene.title} ---" in out.stdout and "monday-call" not in out.stdout

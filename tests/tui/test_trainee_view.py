@@ -40,11 +40,14 @@ def variant(tmp_path: Path, old: str, new: str) -> Path:
 
 @SIZES
 async def test_a_long_scene_scrolls_above_the_choices_with_a_cue(size: tuple[int, int]) -> None:
+    # The third option as this session shows it (format 1.1 shuffles per seed), first words.
+    third = Session(loader.load(FRIDAY), 1).offers()[2].choice.text
+    choice3 = "3. " + " ".join(third.split()[:5])
     app = build_app(Options(shipped=False, seed=1, blink=False, settle=0.0), FRIDAY)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "What do you do?" in text and "3. Say nothing to the team yet." in text
+        assert "What do you do?" in text and choice3 in text
         last_line = "You tell Priya you will call her back by two."
         if size == (160, 48):  # room for it all: no cue
             assert last_line in text and "more below" not in text and "more above" not in text
@@ -54,7 +57,7 @@ async def test_a_long_scene_scrolls_above_the_choices_with_a_cue(size: tuple[int
         await pilot.pause()
         text = screen_text(app)
         assert "more above" in text and "more below" not in text and last_line in text
-        assert "3. Say nothing to the team yet." in text  # the choices did not move
+        assert choice3 in text  # the choices did not move
 
 
 @SIZES
