@@ -1,21 +1,27 @@
-"""`leadsim play`: play a scenario in the simulator, or in plain text with --text."""
+"""`leadsim play`: play a scenario in the simulator, or in plain text with --text.
+
+`leadsim` alone opens the library through :func:`open_library`, which needs none of the
+engine, model or loader before its first paint: those (attrs, YAML) are imported by the
+functions that use them, so the library screen appears as fast as a bare Textual app's.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sim.engine import MAX_SEED
-from sim.format import library, loader
-from sim.model import FEEDBACK_MODES
-from sim.sessions.request import Request
+if TYPE_CHECKING:
+    from sim.sessions.request import Request
 
 NAME = "play"
 HELP = "play a scenario (a file path or a shipped scenario's id)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from sim.model import FEEDBACK_MODES
+
     parser.add_argument("scenario", metavar="SCENARIO", help="a .yaml file or a shipped id")
     parser.add_argument("--text", action="store_true", help="plain text on stdin/stdout")
     parser.add_argument(
@@ -46,6 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def seed_arg(text: str) -> int:
     """A seed the engine uses as given (its generator is 64 bits wide), so that a log's seed
     can be checked (`replay --verify` reports one outside this range)."""
+    from sim.engine import MAX_SEED
+
     try:
         seed = int(text)
     except ValueError:
@@ -68,6 +76,8 @@ def _run_tui(args: argparse.Namespace, scenario: Path | None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sim.format import library, loader
+
     if not args.text:
         return _run_tui(args, library.resolve(args.scenario, args.dir))
     scenario = loader.load(library.resolve(args.scenario, args.dir))  # errors: see cli.main
@@ -85,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
 def request_from(args: argparse.Namespace) -> Request:
     """The session the command line asks for; options a caller's ``args`` lacks take their
     defaults (`resume` and the library's arguments have fewer)."""
+    from sim.sessions.request import Request
+
     return Request(
         seed=getattr(args, "seed", None),
         feedback=getattr(args, "feedback", None),

@@ -27,7 +27,6 @@ from sim.log import (
     ReflectionRecord,
     RewindRecord,
     names_a_file,
-    replay,
     unfinished,
 )
 from sim.model import FEEDBACK_MODES, Scenario
@@ -75,6 +74,8 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
     """Rebuild the session a log records by re-running its choices (rewinds, reflections and
     all) from the seed. Raises :class:`LogError` when it cannot be continued: damaged,
     finished, or a recorded choice the scenario no longer has."""
+    from sim.log import replay  # only resuming re-runs a log: a new session starts without it
+
     logfile, header, records = replay.open_log(path)
     if header.mode not in replay.MODES or header.feedback not in FEEDBACK_MODES:
         raise LogError(
@@ -140,6 +141,8 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
 
 
 def _redo(path: Path, session: Session, rec: DecisionRecord, notes: list[str]) -> None:
+    from sim.log import replay
+
     where = f"decision {rec.step} ({rec.scene}/{rec.choice})"
     if rec.step != session.step + 1 or session.state.scene != rec.scene:
         raise LogError(

@@ -8,6 +8,7 @@ do. Screens are imported when first shown, to keep start-up close to a bare Text
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -155,9 +156,14 @@ class SessionFlow(App[int]):
 
     def _show(self, screen: Screen[None]) -> None:
         """Replace the play/debrief screen on top of the library (or push the first one)."""
-        from sim.tui.screens.library import LibraryScreen
-
-        if len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
+        if len(self.screen_stack) > 1 and not _is_library(self.screen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+
+def _is_library(screen: Screen[object]) -> bool:
+    """Whether ``screen`` is the library, without importing the library's module (and its
+    widgets) when it was never loaded: `leadsim play X` starts without it."""
+    module = sys.modules.get("sim.tui.screens.library")
+    return module is not None and isinstance(screen, module.LibraryScreen)

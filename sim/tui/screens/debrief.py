@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from sim.engine import tally_by_style
@@ -22,6 +21,7 @@ from sim.sessions.session import Session
 from sim.traits import trait_lean
 from sim.tui.content import prose, safe
 from sim.tui.messages import BackToLibrary, PlayAgain, RewindAsked
+from sim.tui.styled import StyledOnce
 from sim.tui.widgets.hanging import Hanging
 from sim.tui.widgets.keybar import KeyBar
 from sim.tui.widgets.meters import MetersPanel
@@ -45,7 +45,7 @@ def heading(text: str) -> Static:
     return Static(Content.styled(text, "bold underline"), classes="heading")
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(StyledOnce):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]  # type: ignore[misc]  # Textual annotates it "ClassVar[...] | None"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "again", "Play again"),

@@ -27,13 +27,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from sim.engine import ChoiceNotOffered, Decision
 from sim.sessions.session import Session
 from sim.tui.content import prompt_for, safe
 from sim.tui.messages import BackToLibrary, ChoicePicked, FeedbackDone, PlayFinished
+from sim.tui.styled import StyledOnce
 from sim.tui.widgets.choices import ChoiceList
 from sim.tui.widgets.feedback import FeedbackPanel
 from sim.tui.widgets.keybar import KeyBar
@@ -65,7 +65,7 @@ class SceneScroll(VerticalScroll, can_focus=False):
         self.call_after_refresh(self.changed)
 
 
-class PlayScreen(Screen[None]):
+class PlayScreen(StyledOnce):
     """Keys are the screen's, not a focused widget's: nothing takes the focus here except the
     reflection box, so a decision does not move the focus (and restyle the widgets) twice."""
 

@@ -7,10 +7,11 @@ reflection question is asked here; the answer may be left empty.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING
+
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from sim.engine import Decision
 from sim.model import CONTINUE, Scenario
@@ -26,20 +27,33 @@ from sim.tui.content import (
 )
 from sim.tui.messages import FeedbackDone
 
+if TYPE_CHECKING:
+    from textual.widgets import Input
+
 
 class FeedbackPanel(Vertical):
     """Enter (a binding of the play screen, or the reflection box's own) continues; the
     bottom border says so, which keeps the panel short enough for 80x24."""
 
-    def compose(self) -> ComposeResult:
+    def _build(self) -> None:
+        """Mount the panel's widgets when it is first shown, not with the play screen: the
+        first scene appears without styling and laying out a hidden panel (and an Input)."""
+        if self.children:
+            return
+        from textual.widgets import Input
+
         # One Static for everything but the question: fewer widgets to lay out per decision.
-        yield Static(id="fb-body")
-        yield Static(id="fb-question")
-        yield Input(
-            placeholder="Your answer (or just press Enter to skip)",
-            id="fb-answer",
-            compact=True,
-            max_length=500,
+        self.mount_all(
+            [
+                Static(id="fb-body"),
+                Static(id="fb-question"),
+                Input(
+                    placeholder="Your answer (or just press Enter to skip)",
+                    id="fb-answer",
+                    compact=True,
+                    max_length=500,
+                ),
+            ]
         )
 
     def show(
@@ -53,6 +67,9 @@ class FeedbackPanel(Vertical):
     ) -> None:
         """Fill the panel for ``decision``; ``last`` says the next screen is the debrief;
         ``say`` resolves the texts (``Session.say``)."""
+        from textual.widgets import Input
+
+        self._build()
         coach = mode == "coach" and decision.choice != CONTINUE  # narration: no style
         self.border_title = "You chose"
         lines = [safe(choice_text(scenario, decision, say), "bold")]
@@ -93,5 +110,9 @@ class FeedbackPanel(Vertical):
         self.action_done()
 
     def action_done(self) -> None:
+        from textual.widgets import Input
+
+        if not self.children:
+            return  # never shown: nothing to continue from
         answer = self.query_one("#fb-answer", Input)
         self.post_message(FeedbackDone(answer.value if answer.display else ""))
