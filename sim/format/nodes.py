@@ -201,8 +201,10 @@ class NodeReader:
 
     def forget(self, ids: list[int]) -> None:
         """Forget having visited these nodes: they are dropped, and their ids may be re-used
-        by other nodes, which would then look like alias re-use."""
+        by other nodes, which would then look like alias re-use. Also drops the values built
+        so far: PyYAML's constructor keeps every node it built a value from."""
         self._seen.difference_update(ids)
+        self._constructor.constructed_objects.clear()
 
     def _refuse(self, node: Node) -> None:
         if not self._refused:
