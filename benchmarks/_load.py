@@ -1,6 +1,6 @@
 """Load one scenario file repeatedly in a fresh process and print the timings as JSON.
 
-    python benchmarks/_load.py FILE --repeat N [--lint] [--paused-baseline]
+    python benchmarks/_load.py FILE --repeat N [--lint] [--paused-baseline] [--check-only]
 
 ``benchmarks/run.py`` runs this once per generated size, so each size starts from a clean
 heap and reports its own peak resident memory. Measured, alternating, ``--repeat`` times:
@@ -11,6 +11,9 @@ heap and reports its own peak resident memory. Measured, alternating, ``--repeat
 * ``check``: ``sim.format.loader.check(FILE)``: read, hash, compose, validate, build the model;
 * ``lint`` (``--lint``): the deep analysis of ``sim.analysis.lint`` on the loaded scenario (graph
   checks plus a state-space exploration bounded at its default limit), once.
+
+``--check-only`` skips the baselines, so ``maxrss_mb`` is the loader's own peak (the baseline
+holds every object of the file at once, and would set the peak itself).
 """
 
 from __future__ import annotations
@@ -40,14 +43,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--lint", action="store_true")
     parser.add_argument("--paused-baseline", action="store_true")
+    parser.add_argument("--check-only", action="store_true")
     args = parser.parse_args()
     text = args.file.read_text(encoding="utf-8")
     out: dict[str, object] = {"bytes": args.file.stat().st_size}
     baseline, paused, check = [], [], []
     scenario = None
     for _ in range(args.repeat):
-        baseline.append(timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader)))
-        if args.paused_baseline:
+        if not args.check_only:
+            baseline.append(timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader)))
+        if args.paused_baseline and not args.check_only:
             gc.disable()
             paused.append(timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader)))
             gc.enable()

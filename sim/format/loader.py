@@ -16,30 +16,20 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+import yaml
+from yaml.nodes import Node, ScalarNode
 
-from sim.format import allow
 from sim.format.diagnostics import Diagnostic, ScenarioError, bounded, errors
-from sim.format.elements import Elements
-from sim.format.keys import (
-    ELEMENT_ID,
-    SCENARIO_ID,
-    SCENARIO_RULE,
-    SCENE_RULE,
-    TOP_KEYS,
-)
+from sim.format.document import HEAD_KEYS, Document, build
+from sim.format.events import EventComposer, Unsupported
 from sim.format.nodes import (
     MAX_ALIAS_EXPANSIONS,
     MAX_NUMBER_CHARS,
-    UNREADABLE,
+    MERGE_TAG,
     NodeReader,
     reused_scalars,
-    short,
-    suggest,
 )
 from sim.format.yamlsource import (
     MAX_DEPTH,
@@ -47,17 +37,14 @@ from sim.format.yamlsource import (
     MAX_VALUES,
     SafeLoader,
     compose,
+    estimated_values,
     read_text,
-    where,
 )
-from sim.model import (
-    FEEDBACK_MODES,
-    FORMAT_VERSIONS,
-    BestNeeds,
-    Ending,
-    Scenario,
-    Scene,
-)
+from sim.model import Scenario
+
+STREAM_FROM = 1 << 20
+"""Text this long (1 Mi characters, about 1,600 scenes) or longer is composed a scene at a
+time (:mod:`sim.format.events`), so the loader never holds the whole file's node graph."""
 
 __all__ = [
     "MAX_ALIAS_EXPANSIONS",
@@ -73,46 +60,6 @@ __all__ = [
 ]
 
 
-def _version(r: NodeReader, node: Node) -> str | None:
-    if not isinstance(node, ScalarNode):
-        return r.text(node, "version")
-    value = r.scalar(node)
-    return None if value is UNREADABLE else str(value)
-
-
-def _yes_no(r: NodeReader, node: Node, what: str) -> bool | None:
-    value = r.scalar(node) if isinstance(node, ScalarNode) else None
-    if value is UNREADABLE:
-        return None
-    if not isinstance(value, bool):
-        r.error("LS012", node, f"{what} must be true or false", f"write '{what}: false'")
-        return None
-    return value
-
-
-def _format(r: NodeReader, node: Node) -> str:
-    """The declared format version: "1" or "1.1" ("1" after reporting anything else)."""
-    value = r.scalar(node) if isinstance(node, ScalarNode) else None
-    if value is UNREADABLE:
-        return "1"
-    if isinstance(value, float | str) and not isinstance(value, bool):
-        text = str(value).strip()
-    else:
-        number = r.integer(node, "format")  # whole numbers are checked as they always were
-        if number is None:
-            return FORMAT_VERSIONS[-1]
-        text = str(number)
-    if text in FORMAT_VERSIONS:
-        return text
-    r.error(
-        "LS013",
-        node,
-        f"format {short(text, quote=False)} is not supported",
-        f"this version reads format {' and '.join(FORMAT_VERSIONS)}",
-    )
-    return FORMAT_VERSIONS[-1]  # read the rest as the newest, not as a cascade of errors
-
-
 def parse_text(
     text: str, path: str = "<string>", sha256: str | None = None
 ) -> tuple[Scenario | None, list[Diagnostic]]:
@@ -124,13 +71,16 @@ def parse_text(
     # (a recursive alias) are collected once it is back on.
     collecting = gc.isenabled()
     gc.disable()
+    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
+        large = len(text) >= STREAM_FROM and estimated_values(text) <= MAX_VALUES
+        if large and (streamed := stream_text(text, path, digest)) is not None:
+            return streamed
         root, diags = compose(text, path)
         if root is None:
             return None, diags
         reader = NodeReader(path, reused=reused_scalars(root, text))
-        digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-        scenario = _build(reader, root, digest)
+        scenario = build(reader, root, digest)
     finally:
         if collecting:
             gc.enable()
@@ -138,137 +88,84 @@ def parse_text(
     return (None if errors(found) else scenario), found
 
 
-def _build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
-    top = r.mapping(root, "the scenario")
-    if top is None:
+def stream_text(
+    text: str, path: str, digest: str
+) -> tuple[Scenario | None, list[Diagnostic]] | None:
+    """What :func:`parse_text` returns, read a scene at a time; None when the file needs its
+    whole node graph (anything the streamed reading does not handle exactly as the full one
+    does: a parse error, an alias past the limit, nesting near it, merge keys or repeated
+    keys where scenes are listed, settings after the scenes), which is then composed in full.
+    Holding one scene's nodes at a time keeps a large file's peak memory under ten times its
+    size (docs/authoring.md, "Size limits")."""
+    events = EventComposer(text)
+    try:
+        return _streamed(events, NodeReader(path), digest)
+    except (Unsupported, yaml.YAMLError, RecursionError):
         return None
-    r.check_keys(top, TOP_KEYS, "the scenario", root)
-    b = Elements(r)
+    finally:
+        events.close()
 
-    def field(key: str, read: Callable[[Node], Any], default: Any = None) -> Any:
-        return read(top[key][1]) if key in top else default
 
-    fmt = _format(r, top["format"][1]) if "format" in top else "1"
-    b.v11 = fmt == "1.1"
-    b.only_11(top, "the scenario", "the scenario")
-    if b.v11:
-        allow.read(b, top, root, "the scenario")
-    shuffle: bool | None = (
-        b.v11
-    )  # on by default in format 1.1: the first option is not always the right one
-    if "shuffle" in top and b.v11:
-        shuffle = _yes_no(r, top["shuffle"][1], "shuffle")
-    sid = field("scenario", lambda n: r.identifier(n, "scenario id", SCENARIO_ID, SCENARIO_RULE))
-    title = field("title", lambda n: r.text(n, "title"))
-    summary = field("summary", lambda n: r.text(n, "summary"), "")
-    author = field("author", lambda n: r.text(n, "author"), "")
-    version = field(
-        "version",
-        lambda n: _version(r, n),
-        "1",
-    )
-    mode = field("feedback_mode", lambda n: r.text(n, "feedback_mode"), "coach")
-    if mode is not None and mode not in FEEDBACK_MODES:
-        r.error(
-            "LS013",
-            top["feedback_mode"][1],
-            f"feedback_mode {short(mode)} is unknown",
-            "use coach, consequences or debrief",
-        )
-        mode = None
-    passing = b.passing(top["assessment"][1]) if "assessment" in top else None
-    best_needs = field("best_needs", b.best_needs, BestNeeds())
-    if "flags" in top:
-        b.declared_flags.update(b.flag_names(top["flags"][1], "'flags'", b.declared_at))
-    if "meters" in top:
-        b.read_meters(top["meters"][1])
-
-    scene_nodes = (r.mapping(top["scenes"][1], "'scenes'") or {}) if "scenes" in top else {}
-    ending_nodes = (r.mapping(top["endings"][1], "'endings'") or {}) if "endings" in top else {}
-    if "scenes" in top and not scene_nodes and isinstance(top["scenes"][1], MappingNode):
-        r.error("LS013", top["scenes"][1], "'scenes' is empty", "add at least one scene")
-    if "endings" in top and not ending_nodes and isinstance(top["endings"][1], MappingNode):
-        r.error("LS013", top["endings"][1], "'endings' is empty", "add at least one ending")
-
-    scenes: dict[str, Scene] = {}
-    read: set[int] = set()  # scene and ending nodes read already (an alias reads one again)
-    for key, (key_node, node) in scene_nodes.items():
-        if r.identifier(key_node, "scene id", ELEMENT_ID, SCENE_RULE) is None:
+def _streamed(
+    c: EventComposer, r: NodeReader, digest: str
+) -> tuple[Scenario | None, list[Diagnostic]]:
+    root = c.root()
+    top: dict[str, tuple[Node, Node]] = {}
+    doc: Document | None = None
+    while not c.at_end():
+        key = c.node(2)
+        if not isinstance(key, ScalarNode) or key.tag == MERGE_TAG or str(key.value) in top:
+            raise Unsupported
+        name = str(key.value)
+        if doc is not None and name in HEAD_KEYS:
+            raise Unsupported  # a setting the scenes already needed
+        if name not in ("scenes", "endings"):
+            top[name] = (key, c.node(2))
             continue
-        r.quiet = id(node) in read
-        read.add(id(node))
-        scene = b.scene(key, node)
-        r.quiet = False
-        if scene is not None:
-            scenes[key] = scene
-    endings: dict[str, Ending] = {}
-    for key, (key_node, node) in ending_nodes.items():
-        if r.identifier(key_node, "ending id", ELEMENT_ID, SCENE_RULE) is None:
-            continue
-        if key in scene_nodes:
-            r.error(
-                "LS032",
-                key_node,
-                f"{key!r} is both a scene and an ending",
-                "rename one of them",
-            )
-            continue
-        r.quiet = id(node) in read
-        read.add(id(node))
-        ending = b.ending(key, node)
-        r.quiet = False
-        if ending is not None:
-            endings[key] = ending
+        if not c.plain_mapping_next():
+            raise Unsupported  # a list of scenes an alias names, or no list at all
+        if name == "scenes" and "endings" in top:
+            raise Unsupported  # endings are checked against the scenes' names
+        listed = c.open_mapping()
+        top[name] = (key, listed)
+        if doc is None:
+            if "allow" in top:
+                raise Unsupported  # a file-wide range ends where the file does: not known yet
+            doc = Document(r, top, root)
+            doc.read_head()
+        _entries(c, r, doc, doc.scene if name == "scenes" else doc.ending)
+        c.close_mapping(listed)
+    c.finish()
+    if doc is None or not r.charge(c.scalar_aliases):
+        raise Unsupported
+    c.scalar_aliases = 0
+    scenario = doc.finish(digest)
+    if r.refused:
+        raise Unsupported
+    found = bounded(r.diags, r.path, r.dropped)
+    return (None if errors(found) else scenario), found
 
-    all_ids = set(scene_nodes) | set(ending_nodes)
-    for goto, node in b.targets:
-        if goto not in all_ids:
-            hint = (
-                suggest(goto, all_ids) or "name a scene from 'scenes:' or an ending from 'endings:'"
-            )
-            r.error(
-                "LS030",
-                node,
-                f"next goes to {goto!r}, which is neither a scene nor an ending",
-                hint,
-            )
-    b.check_names(set(scene_nodes))
-    start = field("start", lambda n: r.identifier(n, "start", ELEMENT_ID, SCENE_RULE))
-    if start is not None and start in ending_nodes and start not in scene_nodes:
-        r.error(
-            "LS031",
-            top["start"][1],
-            f"start names {start!r}, which is an ending, not a scene",
-            "name the scene the trainee plays first; an ending can only be reached",
-        )
-    elif start is not None and start not in scene_nodes:
-        hint = suggest(start, scene_nodes) or "name the first scene from 'scenes:'"
-        r.error("LS031", top["start"][1], f"start scene {start!r} does not exist", hint)
 
-    if errors(r.diags) or None in (sid, title, summary, version, mode, start, shuffle):
-        return None
-    return Scenario(
-        id=sid,
-        title=title,
-        summary=summary,
-        meters=tuple(b.meters.values()),
-        start=start,
-        scenes=scenes,
-        endings=endings,
-        version=version,
-        feedback_mode=mode,
-        format=fmt,
-        shuffle=bool(shuffle),
-        allowed=tuple(b.allowances),
-        flags=frozenset(b.declared_flags | b.flags_written),
-        declared_at=b.declared_at,
-        author=author,
-        passing=passing,
-        best_needs=best_needs,
-        path=r.path,
-        sha256=digest,
-        where=where(root),
-    )
+def _entries(c: EventComposer, r: NodeReader, doc: Document, read: object) -> None:
+    """Read each entry of 'scenes:' or 'endings:' as it is composed, then forget its nodes."""
+    names: set[str] = set()
+    while not c.at_end():
+        key = c.node(3)
+        if not isinstance(key, ScalarNode) or key.tag == MERGE_TAG or str(key.value) in names:
+            raise Unsupported
+        names.add(str(key.value))
+        node = c.node(3)
+        if not r.charge(c.scalar_aliases):
+            raise Unsupported  # the full path refuses the file before reading it
+        c.scalar_aliases = 0
+        read(str(key.value), key, node)  # type: ignore[operator]
+        if r.refused:
+            raise Unsupported
+        r.forget(c.unpinned(node))
+        if id(node) not in c.pinned:
+            doc.read.discard(id(node))
+    if not names:
+        raise Unsupported  # an empty list: the full path says so
 
 
 def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:
@@ -277,7 +174,9 @@ def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:
     text, data, diags = read_text(Path(path), str(path))
     if text is None:
         return None, diags
-    return parse_text(text, str(path), hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    del data  # a copy of the file the size of the text: not kept while the text is read
+    return parse_text(text, str(path), digest)
 
 
 def load(path: str | Path) -> Scenario:

@@ -188,6 +188,24 @@ class NodeReader:
             self._seen.add(key)
         return not self._refused
 
+    def charge(self, count: int) -> bool:
+        """Count ``count`` more re-used scalars (the streamed reading counts them as they are
+        composed); False once the file has re-used nodes too often."""
+        self._revisits += count
+        return self._revisits <= MAX_ALIAS_EXPANSIONS
+
+    @property
+    def refused(self) -> bool:
+        """Whether the file was refused for re-using nodes too often."""
+        return self._refused
+
+    def forget(self, ids: list[int]) -> None:
+        """Forget having visited these nodes: they are dropped, and their ids may be re-used
+        by other nodes, which would then look like alias re-use. Also drops the values built
+        so far: PyYAML's constructor keeps every node it built a value from."""
+        self._seen.difference_update(ids)
+        self._constructor.constructed_objects.clear()
+
     def _refuse(self, node: Node) -> None:
         if not self._refused:
             self._refused = True

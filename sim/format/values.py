@@ -26,6 +26,13 @@ from sim.format.nodes import UNREADABLE, NodeReader, kind_of, offset_in, short, 
 from sim.format.yamlsource import where
 from sim.model import Effects, Guard, Meter, MeterChange, Route, Where
 
+NO_NAMES: frozenset[str] = frozenset()
+
+
+def _frozen(names: set[str]) -> frozenset[str]:
+    """``names`` frozen; most effects set no flag, and each empty frozenset is 200 bytes."""
+    return frozenset(names) if names else NO_NAMES
+
 
 class ValueReader:
     """Flags, conditions, meters, effects and routes, read into model values."""
@@ -44,7 +51,9 @@ class ValueReader:
         self.declared_at: dict[str, Where] = {}
         # Conditions are checked for names after every scene is read.
         self.pending: list[tuple[conditions.Condition, Node]] = []
-        self.targets: list[tuple[str, Node]] = []
+        # Where each 'next' names a scene, checked once every scene is known (a position, not
+        # the node: a large file's nodes are dropped as each scene is read).
+        self.targets: list[tuple[str, Where]] = []
 
     def flag_names(
         self, node: Node, what: str, places: dict[str, Where] | None = None
@@ -197,7 +206,7 @@ class ValueReader:
             change = self.meter_change(key, value_node, what)
             if change is not None:
                 changes.append(change)
-        return Effects(tuple(changes), frozenset(set_flags), frozenset(clear_flags))
+        return Effects(tuple(changes), _frozen(set_flags), _frozen(clear_flags))
 
     def _written(self, key: str) -> dict[str, Where] | None:
         return self.set_at if key == "set" else None
@@ -242,8 +251,9 @@ class ValueReader:
             goto = self.r.identifier(node, f"{what} next", ELEMENT_ID, SCENE_RULE)
             if goto is None:
                 return ()
-            self.targets.append((goto, node))
-            return (Route(goto, where=where(node)),)
+            at = where(node)
+            self.targets.append((goto, at))
+            return (Route(goto, where=at),)
         items = self.r.sequence(node, f"{what} next")
         if items is None:
             return ()
@@ -291,7 +301,7 @@ class ValueReader:
             goto = self.r.identifier(fields["goto"][1], f"{rwhat} goto", ELEMENT_ID, SCENE_RULE)
             if goto is None:
                 continue
-            self.targets.append((goto, fields["goto"][1]))
+            self.targets.append((goto, where(fields["goto"][1])))
             fallback = "if" not in fields and "chance" not in fields
             routes.append(Route(goto, guard, chance, where=where(item)))
             if i == len(items) and not fallback:
