@@ -184,7 +184,8 @@ async def bench_simulator(presses: int, mode: str) -> dict[str, list[float]]:
             choose.append(await clock.press(pilot, str(1 + i % 4)))
             if mode == "coach":
                 carry_on.append(await clock.press(pilot, "enter"))
-    assert app.session is not None and app.session.step == presses, "presses were lost"
+        # Inside the run: an app that exits lets go of its session (and the log's lock).
+        assert app.session is not None and app.session.step == presses, "presses were lost"
     if mode == "coach":
         return {"choose (coach)": choose, "continue (coach)": carry_on}
     return {"choose (debrief)": choose}
