@@ -561,10 +561,10 @@ def why_missed(sections: list[Section]) -> list[str]:
         )
     if any(w.startswith("cold report") for w in missed):
         lines.append(
-            "- **Cold report of 10,000 logs**: 4.6 s on a quiet machine, over 5 s when the "
-            "machine is busy (this run shared the cores with a CI run). About 45% of the cold "
-            "time is parsing log lines (`sim.log.format.parse_record`); a warm report (index "
-            "up to date) takes 1.4 s."
+            "- **Cold report of 10,000 logs**: 4.6 to 5.3 s from run to run on this machine, so "
+            "it sits at the 5 s line. About 45% of the cold time is parsing log lines "
+            "(`sim.log.format.parse_record`), the place to speed up; a warm report (index up "
+            "to date) takes about 1.4 s."
         )
     if any(w.startswith("keypress") for w in missed):
         lines.append(
