@@ -3,6 +3,7 @@ tests, and sessions listing. The replay screen's Pilot test is in test_replay_ap
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -189,3 +190,28 @@ def test_any_session_with_rewinds_verifies_and_walks_to_the_same_state(
         assert walker.state == session.state
         walks.append(steps)
     assert walks[0] == walks[1]  # keeping only the rewind targets walks the same way
+
+
+def test_a_forged_header_cannot_make_replay_read_a_file_that_is_not_a_scenario(
+    tmp_path: Path, copy: Path
+) -> None:
+    path = text_session(copy, tmp_path / "logs", 3, "2\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("id: not-for-you\ntitle: private notes\n")
+    stranger = tmp_path / "stranger.yaml"  # a scenario file the id names as a path
+    shutil.copy(FIXTURE, stranger)
+    text = path.read_text()
+    for recorded, scenario_id in [
+        (str(secret), "log-fixture"),  # a recorded file that is not .yaml is not opened
+        ("/nowhere/gone.yaml", str(stranger)),  # an id that is a path is not a path
+        ("/nowhere/gone.yaml", "../stranger"),
+    ]:
+        forged = text.replace(str(copy.resolve()), recorded).replace(
+            '"scenario":"log-fixture"', f'"scenario":{json.dumps(scenario_id)}'
+        )
+        path.write_text(forged)
+        out = leadsim("replay", str(path), "--text")
+        assert out.returncode == 1 and "Traceback" not in out.stderr
+        assert "cannot find scenario" in out.stderr, (recorded, scenario_id)
+        assert "private notes" not in out.stdout + out.stderr
+        assert "Decision 1" not in out.stdout  # nothing was replayed against a stray file

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from sim.format.diagnostics import Diagnostic, ScenarioError
+from sim.format.keys import SCENARIO_ID
 
 if TYPE_CHECKING:  # types only: listing files needs no model
     from sim.model import Scenario
@@ -70,22 +71,48 @@ def discover(extra: Iterable[Path] = (), shipped: bool = True) -> list[Entry]:
     return entries
 
 
+def find_id(scenario_id: str, extra: Iterable[Path] = ()) -> Path | None:
+    """The file of the shipped (or ``extra``) scenario whose id is ``scenario_id``; None when
+    there is none. Only a well-formed id is looked up: a name read from a log or an index is
+    untrusted, and a forged ``../../x`` or ``/etc/x`` must never become a path."""
+    if not SCENARIO_ID.match(scenario_id):
+        return None
+    folders = [shipped_dir(), *(Path(d) for d in extra)]
+    for folder in folders:
+        for candidate in scenario_files(folder):
+            if candidate.stem == scenario_id:
+                return candidate
+    # Ids normally match file names; fall back to reading the files' ids.
+    for entry in discover(extra):
+        if entry.scenario is not None and entry.scenario.id == scenario_id:
+            return entry.path
+    return None
+
+
+def recorded_file(recorded: str) -> Path | None:
+    """The scenario file a log or an index recorded, if it still is one: an existing regular
+    file named ``.yaml``/``.yml``. Anything else (a forged ``/etc/passwd``, a device, a
+    name the system refuses) is just not found, so an untrusted log cannot make leadsim read
+    a file that is not a scenario."""
+    if not recorded:
+        return None
+    try:
+        path = Path(recorded)
+        return path if path.suffix in SUFFIXES and path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
 def resolve(name: str, extra: Iterable[Path] = ()) -> Path:
     """A scenario argument as a path: an existing file, or the id of a shipped scenario (or
     one in ``extra``). Raises :class:`ScenarioError` naming what exists when nothing matches."""
     path = Path(name)
     if path.exists() or path.suffix in SUFFIXES or "/" in name:
         return path
-    folders = [shipped_dir(), *(Path(d) for d in extra)]
-    for folder in folders:
-        for candidate in scenario_files(folder):
-            if candidate.stem == name:
-                return candidate
-    # Ids normally match file names; fall back to reading the files' ids.
+    found = find_id(name, extra)
+    if found is not None:
+        return found
     entries = discover(extra)
-    for entry in entries:
-        if entry.scenario is not None and entry.scenario.id == name:
-            return entry.path
     known = ", ".join(sorted(e.id for e in entries)) or "none"
     raise ScenarioError(
         [

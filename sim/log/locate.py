@@ -32,22 +32,26 @@ def find_scenario(
     exists, else the shipped (or ``dirs``) scenario with the recorded id.
 
     Raises :class:`LogError` when none can be loaded."""
-    recorded = _existing_file(header.path)
+    recorded = library.recorded_file(header.path)
     if override is not None:
         path = override
     elif recorded is not None:
         path = recorded
     else:
         try:
-            path = library.resolve(header.scenario, dirs)
-        except (ScenarioError, OSError, ValueError):
+            found = library.find_id(header.scenario, dirs)
+        except (OSError, ValueError):
+            found = None
+        if found is None:
             raise LogError(
                 log_path,
                 1,
                 f"cannot find scenario {header.scenario!r}: the recorded file "
-                f"{header.path or '(none)'!r} is gone and no shipped scenario has that id",
+                f"{header.path or '(none)'!r} is gone (or is not a .yaml file) and no shipped "
+                "scenario has that id",
                 "name the scenario file with --scenario FILE",
-            ) from None
+            )
+        path = found
     try:
         scenario = loader.load(path)
     except ScenarioError as e:
@@ -75,12 +79,3 @@ def find_scenario(
             "choices only as far as they still exist."
         )
     return Located(scenario, changed, tuple(notes))
-
-
-def _existing_file(recorded: str) -> Path | None:
-    """The scenario file a header names, if it is one (a forged name is just not found)."""
-    try:
-        path = Path(recorded)
-        return path if recorded and path.is_file() else None
-    except (OSError, ValueError):
-        return None

@@ -144,11 +144,13 @@ def find(scenario_id: str, recorded: str = "", dirs: Iterable[Path] = ()) -> Sce
     """The scenario as it is now, for its labels (choice texts, ending titles): the file the
     newest session recorded, else the one with that id in ``dirs`` or shipped; None if gone."""
     try:
-        if recorded and Path(recorded).is_file():
-            found = loader.load(recorded)
+        file = library.recorded_file(recorded)
+        if file is not None:
+            found = loader.load(file)
             if found.id == scenario_id:
                 return found
-        return loader.load(library.resolve(scenario_id, dirs))
+        path = library.find_id(scenario_id, dirs)
+        return loader.load(path) if path is not None else None
     except (ScenarioError, OSError):
         return None
 
