@@ -19,7 +19,7 @@ from sim.xapi.config import Options
 from sim.xapi.readback import sessions_from
 from sim.xapi.statements import convert
 from tests.helpers import leadsim
-from tests.lrs.sessions import SMALL, graded, play
+from tests.lrs.sessions import SMALL, as_sent, graded, play
 
 ISO_DURATION = re.compile(r"PT\d+(\.\d+)?S\Z")
 
@@ -172,7 +172,7 @@ def test_read_back_rebuilds_the_header_and_records_the_log_reader_gives(tmp_path
         assert isinstance(header, Header)
         back = next(s for s in sessions if s.header.session == header.session)
         assert back.problem is None
-        assert back.header == header
+        assert back.header == as_sent(header)
         assert list(back.records) == records[1:]
     kinds = {type(r).__name__ for s in sessions for r in s.records}
     assert {"DecisionRecord", "RewindRecord", "ReflectionRecord", "EndRecord"} <= kinds
@@ -270,3 +270,14 @@ def test_an_abandoned_assessment_is_sent_with_cmi5s_abandoned_verb(tmp_path: Pat
     assert out[-1]["verb"]["id"] == vocab.VERBS["abandoned"]
     (back,) = sessions_from(out)
     assert isinstance(back.records[-1], AbandonedRecord)
+
+
+def test_statements_name_the_scenario_file_but_not_the_trainees_folders(tmp_path: Path) -> None:
+    home = tmp_path / "home" / "ana.silva" / "training"
+    home.mkdir(parents=True)
+    scenario = home / SMALL.name
+    scenario.write_bytes(SMALL.read_bytes())
+    out = convert(play(tmp_path, scenario, trainee="Ana"), Options()).statements
+    sent = json.dumps(out)
+    assert "ana.silva" not in sent and str(tmp_path) not in sent
+    assert ext(out[0], vocab.RECORD)["path"] == SMALL.name  # type: ignore[index]

@@ -30,7 +30,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -182,7 +182,12 @@ class Builder:
         }
 
     def initialized(self) -> Statement:
-        return self.statement("initialized", self.header.line, record=self.header)
+        # The header as its line says it, but with the scenario file's name only: the folders
+        # of a trainee's machine (a home folder names the person) are not the LRS's business.
+        # Read back, the name is looked for in the folder the report runs in; otherwise the
+        # scenario is found by its id among the shipped ones and --dir (docs/lrs.md).
+        header = attrs.evolve(self.header, path=PurePath(self.header.path).name)
+        return self.statement("initialized", header.line, record=header)
 
     def answered(self, rec: DecisionRecord, step: replay.Step | None) -> Statement:
         self.clock += timedelta(seconds=max(0.0, rec.elapsed))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
+
 from sim.format import loader
-from sim.log import SessionLog
+from sim.log import Header, SessionLog
 from sim.sessions.session import Session
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -53,3 +55,8 @@ def play(
     log.close()
     assert log.path is not None
     return log.path
+
+
+def as_sent(header: Header) -> Header:
+    """A log's header as its statements carry it: the scenario file's name, not its folders."""
+    return attrs.evolve(header, path=Path(header.path).name)
