@@ -217,3 +217,49 @@ def test_the_replay_file_follows_the_shown_order_of_a_shuffled_scenario(tmp_path
 def test_a_narration_scene_is_not_counted_as_a_choice() -> None:
     out = leadsim("check", str(DATA / "format11.yaml"))
     assert "Reached 2/2 scenes, 2/2 choices" in out.stdout, out.stdout
+
+
+def chain(length: int) -> str:
+    """A scenario of ``length`` scenes in one line: one path of ``length`` decisions."""
+    lines = [
+        "scenario: long-chain",
+        "title: Long chain",
+        "summary: One very long way to the end.",
+        "meters:",
+        "  trust: {label: Trust, start: 50, min: 0, max: 100}",
+        "start: s0",
+        "scenes:",
+    ]
+    for i in range(length):
+        after = f"s{i + 1}" if i + 1 < length else "done"
+        lines.append(
+            f"  s{i}: {{text: Walk on., choices: [{{id: go, text: Go, style: neutral, "
+            f"feedback: ok, next: {after}}}]}}"
+        )
+    lines += ["endings:", "  done: {title: Done, text: The end.}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_path_longer_than_the_loop_limit_is_not_called_a_loop() -> None:
+    """A chain of 10,500 scenes has one path of 10,500 decisions: long, but it ends."""
+    length = playtest.MAX_STEPS + 500
+    scenario = loader.loads(chain(length))
+    assert playtest.step_limit(scenario) >= length
+    for report in (
+        playtest.random_runs(scenario, 2, seed=1),
+        playtest.random_runs_on_engine(scenario, 1, seed=1),
+    ):
+        assert report.failures == () and sum(report.endings.values()) == report.runs
+
+
+def test_a_capped_exploration_does_not_claim_what_it_did_not_reach(tmp_path: Path) -> None:
+    capped = leadsim("check", "check-in", "--max-states", "20").stdout
+    assert "stopped at the limit of 20" in capped
+    assert "Never exercised:" not in capped and "never reached" not in capped
+    assert "Not reached within the limit of 20 states" in capped
+    assert "not reached within the limit" in capped  # an ending row
+    long = tmp_path / "chain.yaml"
+    long.write_text(chain(60))
+    out = leadsim("check", str(long), "--max-states", "5").stdout
+    scenes = next(line for line in out.splitlines() if line.startswith("  scenes: "))
+    assert scenes.endswith("(and 35 more; --json lists all)")  # 60 - 5 reached - 20 shown

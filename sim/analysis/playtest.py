@@ -23,7 +23,10 @@ from sim.analysis.kernel import Policy
 from sim.model import Scenario
 
 MAX_STEPS = 10_000
-"""Decisions after which a playthrough counts as stuck in a loop."""
+"""Decisions after which a playthrough of a scenario of up to 1,000 scenes counts as stuck in a
+loop; larger scenarios get :func:`step_limit`."""
+STEPS_PER_SCENE = 10
+"""A playthrough may visit each scene this many times on average before it counts as stuck."""
 RANDOM_PERSONA_RUNS = 200
 """Uniformly random playthroughs behind the 'random' persona's figures."""
 
@@ -62,6 +65,13 @@ class RandomReport:
     failures: tuple[Failure, ...]
 
 
+def step_limit(scenario: Scenario) -> int:
+    """The decisions after which a playthrough counts as stuck in a loop: :data:`MAX_STEPS`,
+    or ten per scene for a larger scenario, so a long but finite path (a chain of 100,000
+    scenes) is never reported as a loop."""
+    return max(MAX_STEPS, STEPS_PER_SCENE * len(scenario.scenes))
+
+
 def personas(scenario: Scenario, limit: int = DEFAULT_LIMIT, seed: int = 0) -> list[PersonaResult]:
     """Which endings each persona reaches; the random persona from seeded uniform runs."""
     out = []
@@ -87,7 +97,7 @@ def personas(scenario: Scenario, limit: int = DEFAULT_LIMIT, seed: int = 0) -> l
 
 def _uniform_run(scenario: Scenario, rng: random.Random) -> str | None:
     state = engine.start(scenario, rng.getrandbits(63))
-    for _ in range(MAX_STEPS):
+    for _ in range(step_limit(scenario)):
         if state.ending is not None:
             return state.ending
         offered = engine.available(scenario, state)
@@ -102,7 +112,7 @@ def random_runs(
     runs: int,
     seed: int,
     progress: Callable[[int], None] | None = None,
-    max_steps: int = MAX_STEPS,
+    max_steps: int | None = None,
     policy: Policy = "least-used",
 ) -> RandomReport:
     """``runs`` seeded random playthroughs. With ``least-used`` each picks, at every
@@ -115,7 +125,8 @@ def random_runs(
     numbered answers that reproduce it. :func:`random_runs_on_engine` is the same on
     :func:`sim.engine.choose` directly."""
     k = kernel.Kernel(scenario)
-    totals = kernel.play(k, runs, seed, policy, max_steps, progress)
+    limit = step_limit(scenario) if max_steps is None else max_steps
+    totals = kernel.play(k, runs, seed, policy, limit, progress)
     failures = tuple(
         _explained(scenario, k, run, run_seed, kind, place, message, path)
         for run, run_seed, kind, place, message, path in totals.failures
@@ -165,13 +176,14 @@ def random_runs_on_engine(
     scenario: Scenario,
     runs: int,
     seed: int,
-    max_steps: int = MAX_STEPS,
+    max_steps: int | None = None,
     policy: Policy = "least-used",
     each: kernel.Each | None = None,
 ) -> RandomReport:
     """:func:`random_runs` played on :func:`sim.engine.choose` itself, step by step: the
     reference the kernel is tested against (``each`` sees every run, as in the kernel, the
     options numbered as the kernel numbers them: file order over the scenes)."""
+    limit = step_limit(scenario) if max_steps is None else max_steps
     rng = random.Random(seed)
     uses: Counter[tuple[str, str]] = Counter()
     endings: Counter[str] = Counter()
@@ -181,7 +193,7 @@ def random_runs_on_engine(
     numbered = {pair: i for i, pair in enumerate(pairs)}
     for run in range(runs):
         state, failure, run_seed, path = _engine_run(
-            scenario, run + 1, rng, uses, scenes, max_steps, policy == "least-used"
+            scenario, run + 1, rng, uses, scenes, limit, policy == "least-used"
         )
         if failure is not None:
             failures.append(failure)

@@ -290,6 +290,17 @@ def _share(part: float) -> str:
     return f"{part:.0%}" if part >= 0.01 else f"{part:.1%}"  # a rare ending is not 0%
 
 
+LISTED = 20
+"""Ids printed in one list of the text report before '(and N more)'; --json has them all."""
+
+
+def _listed(ids: list[str]) -> str:
+    shown = ", ".join(ids[:LISTED])
+    return shown + (
+        f" (and {len(ids) - LISTED:,} more; --json lists all)" if len(ids) > LISTED else ""
+    )
+
+
 def _ratio(pair: list[int]) -> str:
     return f"{pair[0]}/{pair[1]}"
 
@@ -313,7 +324,8 @@ def print_report(scenario: Scenario, report: dict[str, Any], out: TextIO) -> Non
     rows = [header]
     for e in report["endings"]:
         if not e["reached"]:
-            rows.append([e["id"], e["outcome"] or "-", "never reached"])
+            missed = "never reached" if x["complete"] else "not reached within the limit"
+            rows.append([e["id"], e["outcome"] or "-", missed])
             continue
         rows.append(
             [e["id"], e["outcome"] or "-"]
@@ -328,10 +340,16 @@ def print_report(scenario: Scenario, report: dict[str, Any], out: TextIO) -> Non
     never = report["never_exercised"]
     if any(never.values()):
         say()
-        say("Never exercised:")
+        # A capped exploration proves nothing about what it did not reach: say so.
+        say(
+            "Never exercised:"
+            if x["complete"]
+            else f"Not reached within the limit of {x['limit']:,} states (they may be reachable; "
+            "raise --max-states to know):"
+        )
         for kind in ("scenes", "choices", "endings"):
             if never[kind]:
-                say(f"  {kind}: {', '.join(never[kind])}")
+                say(f"  {kind}: {_listed(never[kind])}")
     for kind, title in (("softlocks", "Softlocks"), ("loops", "Loops with no way out")):
         if report[kind]:
             say()
