@@ -39,17 +39,11 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+from tests.serve.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the tests' browser)
+
 IDLE_WINDOW = 5.0
 MARK_START, MARK_END = "<!-- benchmarks/serve.py -->", "<!-- /benchmarks/serve.py -->"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Times each keydown and the frame after the first screen bytes that follow it.
 PROBE = """
 (() => {
@@ -238,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         scenario = Path(tmp) / "loop.yaml"
         scenario.write_text(loop_scenario(), encoding="utf-8")
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for size in args.sizes:
             rows.append(measure(browser, size, args.presses, scenario))
             print(table(rows[-1:]).splitlines()[-1], flush=True)

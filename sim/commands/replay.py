@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sim import prose
+from sim.commands.args import add_logs
 from sim.engine import State
 from sim.log import (
     SUFFIX,
@@ -38,13 +39,7 @@ HELP = "step through a logged session; --text prints it, --verify re-checks it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "logs",
-        metavar="LOG",
-        type=Path,
-        nargs="+",
-        help="session log(s); a folder means every log in it",
-    )
+    add_logs(parser)
     parser.add_argument("--text", action="store_true", help="print a transcript")
     parser.add_argument(
         "--verify",

@@ -12,18 +12,14 @@ import json
 import sys
 from pathlib import Path
 
+from sim.commands.args import add_logs
+
 NAME = "xapi"
 HELP = "print sessions as xAPI statements (one JSON object per line, or --array)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "logs",
-        metavar="LOG",
-        type=Path,
-        nargs="+",
-        help="session log(s); a folder means every log in it",
-    )
+    add_logs(parser)
     parser.add_argument("--array", action="store_true", help="print one JSON array")
     parser.add_argument("--dir", type=Path, action="append", default=[], help="scenario folder")
 
