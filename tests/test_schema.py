@@ -23,7 +23,7 @@ ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
 CLEAN = (DATA / "lint" / "clean.yaml").read_text()
 
-VALIDATOR = jsonschema.Draft202012Validator(schema.load())
+VALIDATOR = jsonschema.Draft7Validator(schema.load())
 
 # Load errors the schema can express. The others need the whole file (LS021, LS030-LS033:
 # ids that must exist; LS020: condition syntax; LS037: the last route; LS014: YAML readers
@@ -44,8 +44,12 @@ def schema_errors(text: str) -> list[str]:
     return [e.message for e in VALIDATOR.iter_errors(yaml.safe_load(text))]
 
 
-def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
-    jsonschema.Draft202012Validator.check_schema(schema.load())
+def test_the_schema_is_draft_7_which_editors_fully_support() -> None:
+    # yaml-language-server (VS Code's YAML extension and others) fully supports draft 7 only;
+    # a later draft's keywords ($defs, dependentRequired) would be ignored as a trainer types.
+    assert schema.load()["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema.load())
+    assert "$defs" not in schema.text() and "dependentRequired" not in schema.text()
 
 
 def test_the_schema_ships_inside_the_package_and_the_command_prints_it() -> None:
@@ -192,7 +196,7 @@ def keys(definition: dict[str, Any]) -> tuple[set[str], set[str]]:
     ],
 )
 def test_schema_keys_match_the_loader(table: dict[str, bool], pointer: str) -> None:
-    definition = schema.load()["$defs"][pointer] if pointer else schema.load()
+    definition = schema.load()["definitions"][pointer] if pointer else schema.load()
     assert keys(definition) == (set(table), {k for k, required in table.items() if required})
     assert definition["additionalProperties"] is False
 
