@@ -6,6 +6,7 @@ ending appears, every route is one edge, and hostile titles cannot break out of 
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -14,8 +15,9 @@ from pathlib import Path
 import attrs
 
 from sim.analysis import graph
-from sim.format import loader
+from sim.format import library, loader
 from sim.model import Scenario
+from tests.components import unavailable
 from tests.test_cli import leadsim
 
 DATA = Path(__file__).parent / "data"
@@ -115,10 +117,22 @@ def test_dot_escapes_hostile_text(tmp_path: Path) -> None:
     tokens = dot_tokens(text)
     assert tokens.count("{") == tokens.count("}") == 1  # the title's braces stayed inside
     assert '\\"title\\"' in text and "\\\\N" in text and "\x1b" not in text
-    if shutil.which("dot"):  # Graphviz is optional; the tokenizer above always runs
-        for source in (text, graph.dot(loader.load(CLEAN))):
-            svg = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True)
-            assert svg.returncode == 0 and "<svg" in svg.stdout, svg.stderr
+
+
+def test_graphviz_draws_the_dot_output_with_every_scene(tmp_path: Path) -> None:
+    """The real `dot` renders what `leadsim graph --format dot` prints, hostile text included,
+    and every scene of the shipped scenario is a node of the drawing."""
+    if shutil.which("dot") is None:
+        unavailable("graphviz", "`dot` is not installed (scripts/install-debian-packages)")
+    shipped = loader.load(library.find_id("friday-shipment"))  # type: ignore[arg-type]
+    for scenario in (hostile_scenario(), shipped):
+        done = subprocess.run(
+            ["dot", "-Tsvg"], input=graph.dot(scenario), capture_output=True, text=True
+        )
+        assert done.returncode == 0 and done.stdout.lstrip().startswith("<?xml"), done.stderr
+        assert "Warning" not in done.stderr and "Error" not in done.stderr
+        drawn = {html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", done.stdout)}
+        assert set(scenario.scenes) <= drawn, set(scenario.scenes) - drawn
 
 
 def test_graph_command_prints_both_formats() -> None:

@@ -40,7 +40,9 @@ def chromium_executable() -> str:
     """Debian's Chromium; the test skips (and fails under CI) only where it does not exist.
     Playwright itself is a test dependency: without it the tests fail, they do not skip."""
     if not CHROMIUM.exists():
-        unavailable("chromium", f"{CHROMIUM} is missing (scripts/install-chromium installs it)")
+        unavailable(
+            "chromium", f"{CHROMIUM} is missing (scripts/install-debian-packages installs it)"
+        )
     return str(CHROMIUM)
 
 
