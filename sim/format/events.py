@@ -111,7 +111,7 @@ class EventComposer:
                 if tag is None or tag == "!":
                     tag = resolve(ScalarNode, ev.value, ev.implicit)
                 value = ev.value
-                if len(value) <= SHARED_CHARS and " " not in value:
+                if len(value) <= SHARED_CHARS:
                     value = intern(value)  # ids, styles, meter names: one copy each
                 node: Node = ScalarNode(tag, value, ev.start_mark, ev.end_mark, style=ev.style)
                 if ev.anchor is not None or pin:
