@@ -40,8 +40,9 @@ class EventComposer:
     """Builds nodes from the parser's events, one sub-tree at a time. Anchored nodes are kept
     (an alias may name them later); everything else is the caller's to drop."""
 
-    def __init__(self, text: str) -> None:
-        self._loader = SafeLoader(text)
+    def __init__(self, source: str | bytes) -> None:
+        """``source``: the text, or the file's UTF-8 bytes (libyaml reads them in place)."""
+        self._loader = SafeLoader(source)
         self._get = self._loader.get_event
         self._peek = self._loader.peek_event
         self._resolve = self._loader.resolve

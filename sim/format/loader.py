@@ -39,6 +39,7 @@ from sim.format.yamlsource import (
     compose,
     estimated_values,
     read_text,
+    yaml_problem,
 )
 from sim.model import Scenario
 
@@ -65,17 +66,24 @@ def parse_text(
 ) -> tuple[Scenario | None, list[Diagnostic]]:
     """Turn scenario text into a scenario and its diagnostics (the scenario is None when any
     diagnostic is an error). ``sha256`` is the hash of the file's bytes, when read from disk."""
+    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _parse(text, path, digest)
+
+
+def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None, list[Diagnostic]]:
+    """:func:`parse_text` of the text, or of a file's UTF-8 bytes (checked to decode)."""
     # Composing allocates a node, two marks and a string per scalar and frees none of them,
     # so the cycle collector keeps rescanning a growing heap for nothing: with it paused, a
     # 10,000-scene file loads in 2.6 s instead of 6.8 s. Whatever cycles the load leaves
     # (a recursive alias) are collected once it is back on.
     collecting = gc.isenabled()
     gc.disable()
-    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
-        large = len(text) >= STREAM_FROM and estimated_values(text) <= MAX_VALUES
-        if large and (streamed := stream_text(text, path, digest)) is not None:
+        large = len(source) >= STREAM_FROM and estimated_values(source) <= MAX_VALUES
+        if large and (streamed := stream_text(source, path, digest)) is not None:
             return streamed
+        text = source if isinstance(source, str) else source.decode("utf-8-sig")
+        del source
         root, diags = compose(text, path)
         if root is None:
             return None, diags
@@ -89,17 +97,23 @@ def parse_text(
 
 
 def stream_text(
-    text: str, path: str, digest: str
+    source: str | bytes, path: str, digest: str
 ) -> tuple[Scenario | None, list[Diagnostic]] | None:
     """What :func:`parse_text` returns, read a scene at a time; None when the file needs its
     whole node graph (anything the streamed reading does not handle exactly as the full one
-    does: a parse error, an alias past the limit, nesting near it, merge keys or repeated
-    keys where scenes are listed, settings after the scenes), which is then composed in full.
-    Holding one scene's nodes at a time keeps a large file's peak memory under ten times its
-    size (docs/authoring.md, "Size limits")."""
-    events = EventComposer(text)
+    does: an alias past the limit, nesting near it, merge keys or repeated keys where scenes
+    are listed, settings after the scenes), which is then composed in full. Holding one
+    scene's nodes at a time keeps a large file's peak memory under ten times its size
+    (docs/authoring.md, "Size limits").
+
+    A mistake YAML itself reports (syntax, a character it refuses) is reported from here:
+    the streamed reading has then passed every event before it, and composing the whole file
+    would stop at the same event with the same error, after building the graph up to it."""
+    events = EventComposer(source)
     try:
         return _streamed(events, NodeReader(path), digest)
+    except (yaml.reader.ReaderError, yaml.scanner.ScannerError, yaml.parser.ParserError) as e:
+        return None, [yaml_problem(e, source, path)]
     except (Unsupported, yaml.YAMLError, RecursionError):
         return None
     finally:
@@ -175,8 +189,14 @@ def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:
     if text is None:
         return None, diags
     digest = hashlib.sha256(data).hexdigest()
-    del data  # a copy of the file the size of the text: not kept while the text is read
-    return parse_text(text, str(path), digest)
+    if len(data) < STREAM_FROM or SafeLoader is yaml.SafeLoader:
+        del data  # a copy of the file the size of the text: not kept while the text is read
+        return parse_text(text, str(path), digest)
+    # libyaml reads bytes in place, but copies a text into UTF-8 of its own before reading
+    # it: a large file is parsed from its bytes (known to decode), so only one copy of the
+    # file is held while the scenario is built.
+    del text
+    return _parse(data, str(path), digest)
 
 
 def load(path: str | Path) -> Scenario:

@@ -8,6 +8,8 @@ endings.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from yaml.nodes import Node, ScalarNode
 
 from sim import conditions
@@ -52,8 +54,19 @@ class ValueReader:
         # Conditions are checked for names after every scene is read.
         self.pending: list[tuple[conditions.Condition, Node]] = []
         # Where each 'next' names a scene, checked once every scene is known (a position, not
-        # the node: a large file's nodes are dropped as each scene is read).
-        self.targets: list[tuple[str, Where]] = []
+        # the node: a large file's nodes are dropped as each scene is read). Two lists, not
+        # one of pairs: a pair costs 64 bytes a route, more than the route's own text.
+        self.target_ids: list[str] = []
+        self.target_places: list[Where] = []
+
+    def target(self, goto: str, at: Where) -> None:
+        self.target_ids.append(goto)
+        self.target_places.append(at)
+
+    @property
+    def targets(self) -> Iterator[tuple[str, Where]]:
+        """Every scene or ending a 'next' names, with where it is named, in file order."""
+        return zip(self.target_ids, self.target_places, strict=True)
 
     def flag_names(
         self, node: Node, what: str, places: dict[str, Where] | None = None
@@ -252,7 +265,7 @@ class ValueReader:
             if goto is None:
                 return ()
             at = where(node)
-            self.targets.append((goto, at))
+            self.target(goto, at)
             return (Route(goto, where=at),)
         items = self.r.sequence(node, f"{what} next")
         if items is None:
@@ -301,7 +314,7 @@ class ValueReader:
             goto = self.r.identifier(fields["goto"][1], f"{rwhat} goto", ELEMENT_ID, SCENE_RULE)
             if goto is None:
                 continue
-            self.targets.append((goto, where(fields["goto"][1])))
+            self.target(goto, where(fields["goto"][1]))
             fallback = "if" not in fields and "chance" not in fields
             routes.append(Route(goto, guard, chance, where=where(item)))
             if i == len(items) and not fallback:

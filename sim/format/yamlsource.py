@@ -25,7 +25,9 @@ from sim.model import Where
 SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Largest scenario file accepted (64 MiB: a generated 100,000-scene file is about 27 MiB)."""
+"""Largest scenario file accepted (64 MiB: a generated 100,000-scene file, ``twin.py 25000 4``,
+is 63 MB). A file as large, written as ``leadsim new`` writes one, loads in about 8 times its
+size (under 600 MB); docs/authoring.md, "Size limits", says which files cost more."""
 MAX_DEPTH = 64
 """Deepest nesting of YAML collections accepted; a scenario needs about eight."""
 
@@ -34,10 +36,22 @@ MAX_VALUES = 8_000_000
 about 300 bytes a node, so a 64 MiB file of one-character list items would need ~10 GB."""
 
 
-def line_breaks(text: str) -> int:
+def line_breaks(text: str | bytes) -> int:
     """Line breaks as YAML reads them: LF, CR alone and CR LF (one break), and NEL, LS and
     PS, which both PyYAML's reader and libyaml also take as breaks. A file of CR-only lines
-    is as many lines to the parser as the same file with LF."""
+    is as many lines to the parser as the same file with LF. Counted alike in the text or in
+    its UTF-8 bytes (where NEL, LS and PS are the sequences below, which no other character's
+    encoding contains)."""
+    if isinstance(text, bytes):
+        nel, ls, ps = b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9"
+        return (
+            text.count(b"\n")
+            + text.count(b"\r")
+            - text.count(b"\r\n")
+            + text.count(nel)
+            + text.count(ls)
+            + text.count(ps)
+        )
     return (
         text.count("\n")
         + text.count("\r")
@@ -48,14 +62,30 @@ def line_breaks(text: str) -> int:
     )
 
 
-def estimated_values(text: str) -> int:
+def estimated_values(text: str | bytes) -> int:
     """An upper estimate of the scalars and collections in a document, from the characters
-    that separate them; counting is fast (~100 ms for 64 MiB) and needs no parse."""
+    that separate them; counting is fast (~100 ms for 64 MiB) and needs no parse. The same
+    for the text and for its UTF-8 bytes."""
+    if isinstance(text, bytes):
+        return line_breaks(text) + text.count(b",") + text.count(b": ")
     return line_breaks(text) + text.count(",") + text.count(": ")
 
 
+_last_line = [0]
+"""The line number :func:`where` gave last, so the next position on the same line shares it."""
+
+
 def where(node: Node) -> Where:
-    return Where(node.start_mark.line + 1, node.start_mark.column + 1)
+    """The node's position (1-based). A line number past 256 is an int object of 32 bytes
+    of its own, and a file often has several elements to a line (a choice's meter changes,
+    a one-line scene), so positions on the line just seen share its number: about 0.15 times
+    the file's size less for a generated 100,000-scene file, 0.8 times for one-line scenes."""
+    line = node.start_mark.line + 1
+    if line == _last_line[0]:
+        line = _last_line[0]
+    else:
+        _last_line[0] = line
+    return Where(line, node.start_mark.column + 1)
 
 
 def _line_col(node: Node) -> tuple[int, int]:
@@ -205,29 +235,8 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
         ]
     try:
         root = yaml.compose(text, Loader=SafeLoader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if "maximum nesting depth" in str(e.problem):
-            # libyaml (0.2.5 and later) stops at 1,000 levels, before the C composer, which
-            # recurses, could exhaust the stack; report it as the limit it is.
-            message = f"the YAML nests deeper than {MAX_DEPTH} levels"
-            return None, [Diagnostic("LS004", "error", message, "flatten it", path, line, col)]
-        problem = str(e.problem or e.context or "cannot parse")
-        if e.context and "duplicate anchor" in e.context:
-            problem = "the same anchor '&name' twice"
-        if problem == "found undefined alias" and mark:  # libyaml does not name it
-            at = text.split("\n", mark.line + 1)[mark.line][mark.column :]
-            name = re.match(r"\*([^\s,\[\]{}]{1,40})", at)
-            problem += f" '{name.group(1)}'" if name else ""
-        message = f"YAML syntax error: {cut(problem, MAX_PROBLEM_CHARS)}"
-        hint = _syntax_hint(problem)
-        return None, [Diagnostic("LS002", "error", message, hint, path, line, col)]
-    except yaml.reader.ReaderError as e:
-        return None, [_reader_error(e, text, path)]
     except yaml.YAMLError as e:
-        message = "YAML error: " + " ".join(str(e).split())
-        return None, [Diagnostic("LS002", "error", message, "check the file's syntax", path)]
+        return None, [yaml_problem(e, text, path)]
     except RecursionError:
         return None, [
             Diagnostic(
@@ -272,6 +281,42 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
     return root, []
 
 
+def yaml_problem(e: yaml.YAMLError, source: str | bytes, path: str) -> Diagnostic:
+    """The diagnostic for an error PyYAML raised while reading ``source`` (the text, or the
+    file's UTF-8 bytes, BOM included, when the parser read those): a syntax error, nesting
+    past libyaml's own limit, a character YAML refuses."""
+    if isinstance(e, yaml.MarkedYAMLError):
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "maximum nesting depth" in str(e.problem):
+            # libyaml (0.2.5 and later) stops at 1,000 levels, before the C composer, which
+            # recurses, could exhaust the stack; report it as the limit it is.
+            message = f"the YAML nests deeper than {MAX_DEPTH} levels"
+            return Diagnostic("LS004", "error", message, "flatten it", path, line, col)
+        problem = str(e.problem or e.context or "cannot parse")
+        if e.context and "duplicate anchor" in e.context:
+            problem = "the same anchor '&name' twice"
+        if problem == "found undefined alias" and mark:  # libyaml does not name it
+            at = _line_of(source, mark.line)[mark.column :]
+            name = re.match(r"\*([^\s,\[\]{}]{1,40})", at)
+            problem += f" '{name.group(1)}'" if name else ""
+        message = f"YAML syntax error: {cut(problem, MAX_PROBLEM_CHARS)}"
+        hint = _syntax_hint(problem)
+        return Diagnostic("LS002", "error", message, hint, path, line, col)
+    if isinstance(e, yaml.reader.ReaderError):
+        return _reader_error(e, source, path)
+    message = "YAML error: " + " ".join(str(e).split())
+    return Diagnostic("LS002", "error", message, "check the file's syntax", path)
+
+
+def _line_of(source: str | bytes, number: int) -> str:
+    """Line ``number`` (0-based, as marks count) of the source, as text."""
+    if isinstance(source, bytes):
+        line = source.split(b"\n", number + 1)[number].decode("utf-8", "replace")
+        return line.removeprefix("\ufeff") if number == 0 else line
+    return source.split("\n", number + 1)[number]
+
+
 MAX_PROBLEM_CHARS = 200
 """Longest YAML parser message repeated in a diagnostic (some quote the file's text)."""
 
@@ -293,16 +338,18 @@ def _syntax_hint(problem: str) -> str:
     return "check indentation and quoting near here (text containing ': ' needs quotes)"
 
 
-def _reader_error(e: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
+def _reader_error(e: yaml.reader.ReaderError, source: str | bytes, path: str) -> Diagnostic:
     """A character YAML refuses (a control character such as ESC, typed raw), at its place.
 
-    libyaml gives the position as a byte offset into the UTF-8 text, PyYAML's own reader as
-    a character offset."""
-    before = (
-        text.encode("utf-8", "surrogatepass")[: e.position].decode("utf-8", "replace")
-        if SafeLoader is not yaml.SafeLoader
-        else text[: e.position]
-    )
+    libyaml gives the position as a byte offset into the UTF-8 text it read (the file's
+    bytes, BOM included, when it was given those), PyYAML's own reader as a character
+    offset."""
+    if isinstance(source, bytes):
+        before = source[: e.position].decode("utf-8", "replace").removeprefix("\ufeff")
+    elif SafeLoader is not yaml.SafeLoader:
+        before = source.encode("utf-8", "surrogatepass")[: e.position].decode("utf-8", "replace")
+    else:
+        before = source[: e.position]
     line = before.count("\n") + 1
     column = len(before) - before.rfind("\n")
     what = f"U+{e.character:04X}" if isinstance(e.character, int) else "a byte"
