@@ -32,6 +32,7 @@ from sim.log import (
 from sim.model import FEEDBACK_MODES, Scenario
 from sim.safetext import plain
 from sim.sessions.autosync import SyncingLog
+from sim.sessions.later import LogLater
 from sim.sessions.request import Request
 from sim.sessions.session import RewindNotAllowed, Session
 
@@ -41,20 +42,28 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
-def make_session(scenario: Scenario, request: Request = Request()) -> Session:
+def make_session(
+    scenario: Scenario, request: Request = Request(), *, log_later: bool = False
+) -> Session:
     """A new session for ``scenario`` as ``request`` asks.
 
     Every session is logged: ``begin()`` creates the log (``request.log``, else
-    ``$LEADSIM_HOME/sessions``). If logging fails, the :class:`sim.log.SessionLog` recorder
-    warns through its ``warn`` callback (stderr by default; the TUI may replace it) and the
-    session goes on unrecorded."""
+    ``$LEADSIM_HOME/sessions``), or with ``log_later`` the recorder's ``open()`` does, or the
+    first event to record (:class:`~sim.sessions.later.LogLater`: the simulator shows the
+    first scene first). If logging fails, the :class:`sim.log.SessionLog` recorder warns
+    through its ``warn`` callback (stderr by default; the TUI may replace it) and the session
+    goes on unrecorded."""
+
+    def log() -> SyncingLog:
+        return SyncingLog(request.log, watch=request.watch)
+
     return Session(
         scenario,
         request.seed if request.seed is not None else new_seed(),
         mode="assessment" if request.assessment else "practice",
         feedback=request.feedback,  # type: ignore[arg-type]
         trainee=request.trainee,
-        recorder=SyncingLog(request.log, watch=request.watch),
+        recorder=LogLater(log) if log_later else log(),
     )
 
 

@@ -1,11 +1,14 @@
 """Start-up: the garbage collector is paused until the first screen is painted, and runs
-again afterwards however the simulator ends (sim/tui/startup.py)."""
+again afterwards however the simulator ends (sim/tui/startup.py); a new session's log is
+created after the first paint, and nothing it should record is lost (sim/sessions/later.py)."""
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +58,57 @@ def test_a_scenario_that_is_not_found_leaves_the_collector_running(collector: No
     with pytest.raises(ScenarioError):
         play.run(args)
     assert gc.isenabled()
+
+
+# -- the session log, created after the first paint ----------------------------------------
+
+
+def log_lines(folder: Path) -> list[dict[str, object]]:
+    (path,) = folder.glob("*.jsonl")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+async def test_the_log_is_created_once_the_first_scene_is_shown(
+    make_app: Callable[..., LeadsimApp], tmp_path: Path
+) -> None:
+    app = make_app(LATE, log=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        assert [line["type"] for line in log_lines(tmp_path)] == ["session"]
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        lines = log_lines(tmp_path)
+        assert [line["type"] for line in lines] == ["session", "decision"]
+        assert lines[1]["choice"] == "ask"
+
+
+async def test_a_choice_made_before_the_log_exists_is_logged_in_order(
+    make_app: Callable[..., LeadsimApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However late the opening after the first paint comes, the first decision creates the
+    log (header first) and is written; later ones follow in order."""
+    monkeypatch.setattr(LeadsimApp, "_open_log", lambda self, session: None)
+    app = make_app(LATE, log=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert list(tmp_path.iterdir()) == []  # not opened yet
+        await pilot.press("2", "enter", "1", "enter")
+        await pilot.pause()
+        lines = log_lines(tmp_path)
+        assert [line["type"] for line in lines] == ["session", "decision", "decision", "end"]
+        assert [line["choice"] for line in lines[1:3]] == ["ask", "review-yourself"]
+
+
+async def test_a_log_file_that_exists_is_still_refused_on_screen(
+    make_app: Callable[..., LeadsimApp], tmp_path: Path
+) -> None:
+    taken = tmp_path / "taken.jsonl"
+    taken.write_text("", encoding="utf-8")
+    app = make_app(LATE, log=taken)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        toasts = [str(n.message) for n in app._notifications]
+        assert any("already exists" in toast for toast in toasts), toasts
+        assert isinstance(app.screen, PlayScreen)  # played on, unlogged
+    assert taken.read_text(encoding="utf-8") == ""
