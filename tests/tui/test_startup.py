@@ -7,6 +7,9 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +17,9 @@ import pytest
 
 from sim.commands import play
 from sim.format.diagnostics import ScenarioError
+from sim.model import Scenario
+from sim.sessions.lifecycle import make_session
+from sim.sessions.request import Request
 from sim.tui import startup
 from sim.tui.app import LeadsimApp
 from sim.tui.screens.play import PlayScreen
@@ -112,3 +118,61 @@ async def test_a_log_file_that_exists_is_still_refused_on_screen(
         assert any("already exists" in toast for toast in toasts), toasts
         assert isinstance(app.screen, PlayScreen)  # played on, unlogged
     assert taken.read_text(encoding="utf-8") == ""
+
+
+# -- a first session needs no log package before its first scene -------------------------
+
+FIRST_SCENE = """
+import asyncio, sys
+from sim.tui.app import LeadsimApp, Options, build_app
+from sim.tui.screens.play import PlayScreen
+
+LeadsimApp._open_log = lambda self, session: None  # stop at the first scene
+
+async def main() -> None:
+    app = build_app(Options(seed=1, shipped=False, blink=False), sys.argv[1])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen), app.screen
+        print(sorted(m for m in sys.modules if m.startswith("sim.log")))
+
+asyncio.run(main())
+"""
+
+
+def first_scene_imports(home: Path) -> str:
+    env = {**os.environ, "LEADSIM_HOME": str(home)}
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_SCENE, str(LATE)], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_a_first_session_shows_its_scene_without_the_log_package(tmp_path: Path) -> None:
+    assert first_scene_imports(tmp_path) == "[]"
+
+
+def test_with_logs_in_the_folder_the_resume_check_reads_them(
+    small: Scenario, tmp_path: Path
+) -> None:
+    log_folder = tmp_path / "sessions"
+    session = make_session(small, Request(seed=1, log=log_folder)).begin()
+    session.choose("assign")
+    assert session.recorder is not None and hasattr(session.recorder, "close")
+    session.recorder.close()
+    assert "sim.log" in first_scene_imports(tmp_path)
+
+
+@pytest.mark.parametrize("home", ["set", "unset"])
+def test_the_default_folder_is_the_log_packages(
+    home: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim import log
+    from sim.sessions import lifecycle
+
+    if home == "unset":
+        monkeypatch.delenv("LEADSIM_HOME", raising=False)
+    else:
+        monkeypatch.setenv("LEADSIM_HOME", str(tmp_path / "~home"))
+    assert lifecycle._default_folder() == log.sessions_dir()
