@@ -176,3 +176,37 @@ def test_the_default_folder_is_the_log_packages(
     else:
         monkeypatch.setenv("LEADSIM_HOME", str(tmp_path / "~home"))
     assert lifecycle._default_folder() == log.sessions_dir()
+
+
+# -- the first frame written is whole -------------------------------------------------------
+
+
+async def test_no_frame_is_drawn_to_be_dropped_and_the_next_one_is_whole(
+    make_app: Callable[..., LeadsimApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual drops frames drawn while the app batches updates (as it does while starting)
+    and forgets what they covered; the play screen draws none then, and its next frame is
+    the whole screen, not the widgets that changed since."""
+    from textual._compositor import Compositor, LayoutUpdate
+
+    drawn: list[str] = []
+    render_update = Compositor.render_update
+
+    def spy(self: Compositor, *args: object, **kwargs: object) -> object:
+        update = render_update(self, *args, **kwargs)  # type: ignore[arg-type]
+        drawn.append(type(update).__name__)
+        return update
+
+    monkeypatch.setattr(Compositor, "render_update", spy)
+    app = make_app(LATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        drawn.clear()
+        with app.batch_update():
+            screen.query_one("#prompt").refresh()
+            screen._compositor_refresh()
+        assert drawn == []
+        screen._compositor_refresh()
+        assert drawn == [LayoutUpdate.__name__]
