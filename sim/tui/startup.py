@@ -7,7 +7,7 @@ about 30 ms, before ``leadsim play X`` shows its first scene; 40-80 ms of a 350 
 a two-core machine). Start-up makes almost no garbage (a few thousand objects, well under a
 megabyte), so the command pauses the collector (:func:`hold`) and the app, once its first
 screen has been painted, freezes what start-up built (:func:`gc.freeze`: those objects are
-never walked again, which also keeps later collections, and so keypresses, shorter) and
+never walked again, which also keeps later full collections shorter) and
 switches the collector back on (:func:`release`). Nothing is collected late that would have
 been freed earlier: reference counting frees almost everything as usual; only reference
 cycles wait, and those made during start-up stay (they are part of what is frozen).
