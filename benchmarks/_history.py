@@ -166,6 +166,33 @@ PERFORMANCE: list[tuple[str, str, str, str]] = [
         "39x (253 MB peak: the whole file composed to reach the error)",
         "8.6x (72 MB peak)",
     ),
+    (
+        "Start-up: pause the garbage collector until the first screen is painted, then freeze "
+        "what start-up built",
+        "start-up CPU vs bare Textual app (play, first scene), 11 paired runs, load 4-5",
+        "1.73x (137 collections, one full)",
+        "1.50x (27, all before the command runs)",
+    ),
+    (
+        "Play: create a new session's log after the first scene is painted; Sessions: import "
+        "the log package only to read or write a log",
+        "start-up CPU vs bare Textual app (play, first scene), same runs",
+        "1.50x",
+        "1.45x",
+    ),
+    (
+        "Play and debrief screens: draw no frame the starting app would drop; the first one "
+        "written is whole",
+        "frames drawn before the first scene of `leadsim play` is on screen",
+        "3 (one dropped, one partial)",
+        "1 (1.40x the bare app, same runs)",
+    ),
+    (
+        "Play: the scene's speaker line and text in one widget instead of a container of two",
+        "widgets on the play screen at its first paint",
+        "16",
+        "14",
+    ),
 ]
 
 ENGINE_PROFILE = (

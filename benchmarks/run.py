@@ -576,15 +576,21 @@ def why_missed(sections: list[Section]) -> list[str]:
     lines = []
     if any("vs bare app" in w for w in missed):
         lines.append(
-            "- **Start-up of `leadsim play X`** (TUI and core): measured with -X importtime, "
-            "pyinstrument and a timeline of the first frames. Beyond the bare app, play pays "
-            "about 100 ms of imports before the app starts (the core's attrs classes about "
-            "25 ms, YAML and the loader about 10 ms, `sim.log` 16-25 ms because the session "
-            "log is created before the first paint) and about 100 ms building and drawing a "
-            "play screen of some 30 widgets. Styling once (116 to 39 stylesheet "
-            "applications) took it from about 1.75x to 1.65-1.7x. What is left: create the "
-            "log after the first paint (with picks held until it exists), and fewer attrs "
-            "classes on the start-up path. The library screen meets its target."
+            "- **Start-up of `leadsim play X`** (TUI, format and core): paired runs against "
+            "the bare app (11-15 each, CPU column, a 2-core machine under load 4-5) went from "
+            "1.73x to 1.40x: the garbage collector paused until the first paint and what "
+            "start-up built frozen (`sim/tui/startup.py`; 1.50x), the session log created "
+            "after the first paint and the log package not imported when there is no log to "
+            "offer for resuming (`sim/sessions/later.py`; 1.45x), no frame drawn during the "
+            "app's mount batch only to be dropped (1.40x), and the scene in one widget. What "
+            "is left is mostly the scenario, before the app starts: importing the loader costs "
+            "about 39 ms of CPU (attrs 11, the model 14, PyYAML 12, the loader's own modules "
+            "8) and loading friday-shipment about 7 ms, in the format and core layers; then "
+            "the sessions, engine and play screen modules (about 11 ms) and building, styling, "
+            "laying out and drawing 14 widgets and a screenful of text (about 40 ms more "
+            "than the bare app's four short widgets). With earlier logs in the folder, the "
+            "resume check also imports the log package (about 10 ms). The library screen "
+            "meets its target."
         )
     if any(w.startswith("cold report") for w in missed):
         lines.append(

@@ -65,21 +65,34 @@ def seed_arg(text: str) -> int:
 
 def open_library(args: argparse.Namespace) -> int:
     """`leadsim` with no command: the simulator's library screen."""
-    return _run_tui(args, scenario=None)
+    return _run_tui(args, None)
 
 
-def _run_tui(args: argparse.Namespace, scenario: Path | None) -> int:
-    """Open the full-screen simulator: the library, or straight into ``scenario``."""
-    from sim.tui.app import run_app
+def _run_tui(args: argparse.Namespace, scenario: str | None) -> int:
+    """Open the full-screen simulator: the library, or straight into ``scenario`` (a path or
+    a shipped id). The garbage collector is paused until the first screen is painted
+    (:mod:`sim.tui.startup`), and running again however the app ends."""
+    from sim.tui import startup
 
-    return int(run_app(args, scenario))
+    startup.hold()
+    try:
+        path = None
+        if scenario is not None:
+            from sim.format import library
+
+            path = library.resolve(scenario, args.dir)
+        from sim.tui.app import run_app
+
+        return int(run_app(args, path))
+    finally:
+        startup.release()
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.text:
+        return _run_tui(args, args.scenario)
     from sim.format import library, loader
 
-    if not args.text:
-        return _run_tui(args, library.resolve(args.scenario, args.dir))
     scenario = loader.load(library.resolve(args.scenario, args.dir))  # errors: see cli.main
     from sim.sessions.lifecycle import make_session
     from sim.text import play as textplay

@@ -9,31 +9,29 @@ lives in :mod:`sim.sessions.session`; this module is the service around it.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from sim import engine
-from sim.log import (
-    AbandonedRecord,
-    DecisionRecord,
-    EndRecord,
-    LogError,
-    LogFile,
-    LogInfo,
-    NarrationRecord,
-    ReflectionRecord,
-    RewindRecord,
-    names_a_file,
-    unfinished,
-)
 from sim.model import FEEDBACK_MODES, Scenario
 from sim.safetext import plain
-from sim.sessions.autosync import SyncingLog
+from sim.sessions.later import LogLater
 from sim.sessions.request import Request
 from sim.sessions.session import RewindNotAllowed, Session
+
+if TYPE_CHECKING:
+    from sim.log import DecisionRecord, LogFile, LogInfo
+    from sim.sessions.autosync import SyncingLog
+
+# The log package (sim.log: its record classes, the writer, signing) is imported by the
+# functions that read or write a log, not here: the simulator shows a new session's first
+# scene before it creates the log (sim/sessions/later.py), and when the sessions folder holds
+# no log it has nothing to offer for resuming either, so its first scene needs no sim.log.
 
 
 def new_seed() -> int:
@@ -41,20 +39,30 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
-def make_session(scenario: Scenario, request: Request = Request()) -> Session:
+def make_session(
+    scenario: Scenario, request: Request = Request(), *, log_later: bool = False
+) -> Session:
     """A new session for ``scenario`` as ``request`` asks.
 
     Every session is logged: ``begin()`` creates the log (``request.log``, else
-    ``$LEADSIM_HOME/sessions``). If logging fails, the :class:`sim.log.SessionLog` recorder
-    warns through its ``warn`` callback (stderr by default; the TUI may replace it) and the
-    session goes on unrecorded."""
+    ``$LEADSIM_HOME/sessions``), or with ``log_later`` the recorder's ``open()`` does, or the
+    first event to record (:class:`~sim.sessions.later.LogLater`: the simulator shows the
+    first scene first). If logging fails, the :class:`sim.log.SessionLog` recorder warns
+    through its ``warn`` callback (stderr by default; the TUI may replace it) and the session
+    goes on unrecorded."""
+
+    def log() -> SyncingLog:
+        from sim.sessions.autosync import SyncingLog
+
+        return SyncingLog(request.log, watch=request.watch)
+
     return Session(
         scenario,
         request.seed if request.seed is not None else new_seed(),
         mode="assessment" if request.assessment else "practice",
         feedback=request.feedback,  # type: ignore[arg-type]
         trainee=request.trainee,
-        recorder=SyncingLog(request.log, watch=request.watch),
+        recorder=LogLater(log) if log_later else log(),
     )
 
 
@@ -74,7 +82,16 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
     """Rebuild the session a log records by re-running its choices (rewinds, reflections and
     all) from the seed. Raises :class:`LogError` when it cannot be continued: damaged,
     finished, or a recorded choice the scenario no longer has."""
-    from sim.log import replay  # only resuming re-runs a log: a new session starts without it
+    from sim.log import (
+        AbandonedRecord,
+        DecisionRecord,
+        EndRecord,
+        LogError,
+        NarrationRecord,
+        ReflectionRecord,
+        RewindRecord,
+        replay,
+    )
 
     logfile, header, records = replay.open_log(path)
     if header.mode not in replay.MODES or header.feedback not in FEEDBACK_MODES:
@@ -141,7 +158,7 @@ def resume_session(path: Path, override: Path | None = None, dirs: Iterable[Path
 
 
 def _redo(path: Path, session: Session, rec: DecisionRecord, notes: list[str]) -> None:
-    from sim.log import replay
+    from sim.log import LogError, replay
 
     where = f"decision {rec.step} ({rec.scene}/{rec.choice})"
     if rec.step != session.step + 1 or session.state.scene != rec.scene:
@@ -176,6 +193,8 @@ def continue_session(
 ) -> tuple[Session, tuple[str, ...]]:
     """The session a log records, rebuilt and appending to the same log again, with the notes
     a trainer should see (a cut-off last line, a changed scenario). Raises :class:`LogError`."""
+    from sim.sessions.autosync import SyncingLog
+
     recorder = SyncingLog.claim(path)  # before reading: no one appends in between
     try:
         resumed = resume_session(path, override, dirs)
@@ -204,6 +223,10 @@ def unfinished_for(scenario: Scenario, request: Request) -> list[LogInfo]:
     newest). A request for a new
     log file (``--log FILE``) resumes nothing; an unreadable folder offers nothing."""
     target = request.log
+    if target is None and not _may_hold_logs(_default_folder()):
+        return []  # a first session: nothing to offer, and no log package to import
+    from sim.log import names_a_file, unfinished
+
     if target is not None and names_a_file(Path(target)):
         return []
     try:
@@ -216,6 +239,27 @@ def unfinished_for(scenario: Scenario, request: Request) -> list[LogInfo]:
         )
     except OSError:
         return []
+
+
+def _default_folder() -> Path:
+    """:func:`sim.log.sessions_dir`, without importing the log package (a test holds the two
+    to the same answer)."""
+    home = os.environ.get("LEADSIM_HOME")
+    if home:
+        return Path(home).expanduser() / "sessions"
+    import platformdirs
+
+    return platformdirs.user_data_path("leadsim") / "sessions"
+
+
+def _may_hold_logs(folder: Path) -> bool:
+    """False when ``folder`` certainly holds no log (missing, unreadable, or no ``.jsonl``
+    entry): then there is nothing to offer. True means: look properly."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name.endswith(".jsonl") for entry in entries)
+    except OSError:
+        return False
 
 
 def describe_unfinished(info: LogInfo) -> str:

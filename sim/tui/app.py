@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from sim.tui import messages as msg
+from sim.tui import startup
 from sim.tui.options import Options
 from sim.tui.palette import app_commands
 from sim.tui.watch import WatchingApp
@@ -67,6 +68,7 @@ class LeadsimApp(WatchingApp):
     # -- start --
 
     def on_mount(self) -> None:
+        self.call_after_refresh(startup.release)  # after the first screen's first paint
         if self.options.watch and self.scenario_path is not None:
             self.start_watching(self.options.watch_interval)
         if self.initial_errors and self.scenario_path is not None:

@@ -60,9 +60,17 @@ class SessionFlow(App[int]):
     def start_scenario(self, scenario: Scenario, seed: int | None = None) -> None:
         from sim.sessions.lifecycle import make_session
 
-        session = make_session(scenario, self.options.request(seed))
+        session = make_session(scenario, self.options.request(seed), log_later=True)
         self._hear_log_warnings(session)
         self.open_session(session.begin())
+        # The log is created once the first scene is on screen; a decision made before
+        # that creates it first (sim/sessions/later.py).
+        self.call_after_refresh(self._open_log, session)
+
+    def _open_log(self, session: Session) -> None:
+        open_log = getattr(session.recorder, "open", None)
+        if callable(open_log):
+            open_log()
 
     def _hear_log_warnings(self, session: Session) -> None:
         """Show the session log's warnings (a full disk, say) as notifications: printed to

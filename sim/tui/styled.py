@@ -21,6 +21,7 @@ class StyledOnce(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._resumed = False
+        self._frame_owed = False
         preset(self)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
@@ -28,6 +29,26 @@ class StyledOnce(Screen[None]):
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
+
+    def _compositor_refresh(self) -> None:
+        """Draw no frame the app would drop, and make the next one whole.
+
+        A screen pushed while the app is starting is laid out inside the app's Mount batch;
+        Textual draws its first frame all the same, drops it (nothing is written during a
+        batch) and forgets what it covered, so the first frame written is a partial update
+        (no title, prompt or key bar) and the whole screen appears only with a later full
+        refresh. Skipping the dropped frame saves drawing it, and the first frame written
+        after the batch is the whole, settled screen."""
+        app = self.app
+        if self is app.screen and not app.is_inline:
+            if getattr(app, "_batch_count", 0):
+                self._frame_owed = True
+                return
+            if self._frame_owed:
+                self._frame_owed = False
+                self.refresh()
+                self._compositor.update_widgets({self})
+        super()._compositor_refresh()
 
 
 def preset(screen: Screen[None]) -> None:

@@ -44,10 +44,11 @@ async def test_markup_and_escapes_are_shown_literally_and_inert(
         assert line.style == next(seg for seg in row if "Click" in seg.text).style, styles
 
         # Clicking the would-be links does nothing.
-        scene_text = app.screen.query_one("#scene-text", Static)
-        column = str(scene_text.content).index("]x[") + 1
-        await pilot.click(scene_text, offset=(column, 0))
-        await pilot.click("#speaker", offset=(20, 0))
+        scene = app.screen.query_one("#scene", Static)
+        lines = str(scene.content).splitlines()  # the speaker's line, then the text
+        row = next(i for i, line in enumerate(lines) if "]x[" in line)
+        await pilot.click(scene, offset=(lines[row].index("]x[") + 1, row))
+        await pilot.click(scene, offset=(20, 0))  # the speaker's line
         await pilot.click("#titlebar", offset=(12, 0))
         await pilot.pause()
         assert app.return_code is None and isinstance(app.screen, PlayScreen)

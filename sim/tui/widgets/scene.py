@@ -5,8 +5,6 @@ shown as a source line ("Source: Email from regional operations"), never as spee
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -14,17 +12,20 @@ from sim.model import Scene
 from sim.tui.content import prose, safe
 
 
-class SceneView(Vertical):
-    def compose(self) -> ComposeResult:
-        yield Static(id="speaker")
-        yield Static(id="scene-text")
+class SceneView(Static):
+    """One widget for both (the play screen's first paint lays out and styles fewer)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
 
     def show(self, scene: Scene, text: str) -> None:
         """Show ``scene`` with its ``text`` as resolved for the trainee (``Session.say``)."""
-        speaker = self.query_one("#speaker", Static)
-        speaker.display = bool(scene.speaker)
+        body = Content(prose(text))
         if scene.speaker and scene.source:
-            speaker.update(Content.assemble(("Source: ", "italic"), safe(scene.speaker, "italic")))
+            who = Content.assemble(("Source: ", "italic"), safe(scene.speaker, "italic"))
         elif scene.speaker:
-            speaker.update(Content.assemble(safe(scene.speaker, "bold"), " says:"))
-        self.query_one("#scene-text", Static).update(Content(prose(text)))
+            who = Content.assemble(safe(scene.speaker, "bold"), " says:")
+        else:
+            self.update(body)
+            return
+        self.update(Content("\n").join([who.stylize("$text-accent"), body]))
