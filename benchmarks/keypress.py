@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Keypress-to-repaint time of the simulator, next to a bare Textual app, in the same run.
 
-    python benchmarks/keypress.py [--presses 200] [--fps 60] [--no-startup]
+    python benchmarks/keypress.py [--presses 200] [--fps 60]
+
+Start-up is row 1 of benchmarks/run.py (the real command on a pseudo-terminal).
 
 Headless: a key event is posted to the app exactly as the terminal driver would post it, and
 the clock stops when the app hands the next screen update to its driver (the update is also
@@ -198,88 +200,10 @@ def row(name: str, samples: list[float]) -> str:
     )
 
 
-def timed_run(code: str, runs: int) -> tuple[float, float]:
-    """Median (first paint, whole process) in ms over ``runs`` fresh interpreters running
-    ``code``, which prints its first-paint time (ms since its first line) on stdout."""
-    paints, totals = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", code], check=True, capture_output=True, text=True
-        )
-        totals.append((time.perf_counter() - start) * 1000)
-        lines = done.stdout.split()
-        paints.append(float(lines[-1]) if lines else float("nan"))
-    return statistics.median(paints), statistics.median(totals)
-
-
-# Each program notes when the app first hands a screen to the driver, then exits once the
-# first screen is complete (for leadsim: once the library has read the scenario files).
-PROGRAM = """
-import time
-T0 = time.perf_counter()
-{make}
-first = []
-display = app._display
-def timed(screen, update):
-    display(screen, update)
-    if update is not None and not first:
-        first.append(time.perf_counter())
-app._display = timed
-async def done(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    pilot.app.exit()
-app.run(headless=True, auto_pilot=done)
-print((first[0] - T0) * 1000)
-"""
-
-BARE_APP = PROGRAM.format(
-    make="""
-from textual.app import App
-from textual.widgets import Footer, Static
-class Bare(App):
-    def compose(self):
-        yield Static("hello")
-        yield Footer()
-app = Bare()
-"""
-)
-
-OUR_APP = PROGRAM.format(
-    make="""
-from sim.tui.app import Options, build_app
-app = build_app(Options())
-"""
-)
-
-
-def startup(runs: int) -> None:
-    imports = [
-        ("import textual.app", timed_run("import textual.app\nprint(0)", runs)[1]),
-        ("import sim.tui.app", timed_run("import sim.tui.app\nprint(0)", runs)[1]),
-    ]
-    bare = timed_run(BARE_APP, runs)
-    ours = timed_run(OUR_APP, runs)
-    print(f"\nStart-up, fresh interpreter, median of {runs} (ms)")
-    for name, ms in imports:
-        print(f"  {name:<40} {ms:8.1f}")
-    print(f"  {'ratio':<40} {imports[1][1] / imports[0][1]:8.2f}x")
-    print(f"  {'bare app: first paint':<40} {bare[0]:8.1f}")
-    print(f"  {'leadsim library: first paint':<40} {ours[0]:8.1f}")
-    print(f"  {'ratio (target <= 1.30x)':<40} {ours[0] / bare[0]:8.2f}x")
-    print(f"  {'bare app: start to exit':<40} {bare[1]:8.1f}")
-    print(f"  {'leadsim: start, read the library, exit':<40} {ours[1]:8.1f}")
-    print(f"  {'ratio':<40} {ours[1] / bare[1]:8.2f}x")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--fps", type=int, help="TEXTUAL_FPS for this run (default: Textual's)")
-    parser.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
-    parser.add_argument("--startup-runs", type=int, default=7)
     args = parser.parse_args(argv)
     if args.fps and os.environ.get("TEXTUAL_FPS") != str(args.fps):
         env = {**os.environ, "TEXTUAL_FPS": str(args.fps)}
@@ -312,8 +236,6 @@ def main(argv: list[str] | None = None) -> int:
     base = statistics.median(results["baseline"])
     worst = max(statistics.median(v) for k, v in results.items() if k != "baseline")
     print(f"slowest p50 over baseline p50: +{worst - base:.2f} ms")
-    if not args.no_startup:
-        startup(args.startup_runs)
     return 0
 
 
