@@ -22,7 +22,7 @@ from sim.engine import Decision
 from sim.format import library, loader
 from sim.format.diagnostics import ScenarioError
 from sim.model import CONTINUE, Scenario, sketch
-from sim.report.index import Index
+from sim.report.index import Index, collector_paused
 from sim.report.privacy import Pseudonyms
 from sim.report.rows import (
     BALANCE,
@@ -163,6 +163,17 @@ def build(
 ) -> Cohort:
     """The cohort report over ``sources`` (log paths or other source ids) in ``index``;
     with ``pseudonyms``, trainee names and log paths are replaced wherever they are shown."""
+    with collector_paused():
+        return _build(index, sources, filters, pseudonyms, tuple(dirs))
+
+
+def _build(
+    index: Index,
+    sources: Iterable[str],
+    filters: Filters | None,
+    pseudonyms: Pseudonyms | None,
+    dirs: tuple[Path, ...],
+) -> Cohort:
     sessions, problems = load_sessions(index, sources, filters or Filters())
     if pseudonyms is not None:
         p = pseudonyms
@@ -179,7 +190,6 @@ def build(
     by_scenario: dict[str, list[SessionRow]] = defaultdict(list)
     for s in sessions:
         by_scenario[s.scenario].append(s)
-    dirs = tuple(dirs)
     summaries = [
         summarize(sid, rows, decisions, find(sid, rows[-1].scenario_file, dirs))
         for sid, rows in by_scenario.items()

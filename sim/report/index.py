@@ -15,11 +15,14 @@ memory for this run.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -27,7 +30,7 @@ from sim.log import SUFFIX, LogError, describe, home_dir
 from sim.report.walk import Feed, LogSource, Scenarios, Walked, walk
 
 FILE_NAME = "report.sqlite3"
-VERSION = "5"
+VERSION = "6"
 """Changes when what the index stores changes; an index of another version is rebuilt."""
 
 _SCHEMA = """
@@ -39,13 +42,15 @@ CREATE TABLE IF NOT EXISTS sessions(
     trainee TEXT, started TEXT, watch INTEGER, steps INTEGER, ending TEXT, outcome TEXT,
     stopped TEXT, manager INTEGER, leader INTEGER, neutral INTEGER,
     resumes INTEGER, rewinds INTEGER, changed INTEGER, problem TEXT, problem_line INTEGER,
-    path TEXT);
+    path TEXT, decisions TEXT);
 CREATE INDEX IF NOT EXISTS by_scenario ON sessions(scenario, started);
-CREATE TABLE IF NOT EXISTS decisions(
-    source TEXT, step INTEGER, scene TEXT, choice TEXT, style TEXT, traits TEXT,
-    elapsed REAL, goto TEXT, after TEXT, reflection TEXT,
-    PRIMARY KEY(source, step)) WITHOUT ROWID;
 """
+_COLUMNS = 22
+DECISION = ("step", "scene", "choice", "style", "traits", "elapsed", "goto", "after", "reflection")
+"""A session's effective path is kept in its row, as one JSON array of decisions, each an
+array of these (``after``: the meters by name; ``traits``: comma-separated): a report reads
+every decision of every session it shows, and one row a session is read and written several
+times faster than a row a decision."""
 
 
 @attrs.frozen
@@ -160,7 +165,6 @@ class Index:
         batch = _Batch()
         batch.add(walked)
         with self.db:
-            self.db.execute("DELETE FROM decisions WHERE source=?", (walked.source,))
             batch.write(self.db)
         return walked
 
@@ -175,10 +179,10 @@ class Index:
         }
         sources: list[str] = []
         unchanged = 0
-        batch = _Batch()
         todo: list[tuple[str, tuple[int, int, int]]] = []
         for path in files:
-            source = os.path.abspath(path)
+            real = os.path.abspath(path)
+            source = _text(real)  # the key; the file is read by its real name
             try:
                 st = os.stat(path)
             except OSError:
@@ -189,23 +193,21 @@ class Index:
             if seen is not None and (seen[:3] == stamp or _only_unfinished(path, seen)):
                 unchanged += 1
                 continue
-            if seen is not None:
-                batch.gone.append(source)
-            todo.append((source, stamp))
+            todo.append((real, stamp))
         jobs = min(self.jobs or _idle_cores(), len(todo) // PER_JOB)
         if jobs > 1:
             batches = _in_parallel(todo, jobs, self.scenarios.dirs)
         else:
-            batches = [_read(todo, self.scenarios)]
+            with collector_paused():
+                batches = [_read(todo, self.scenarios)]
         with self.db:
-            batch.write(self.db)
             for done in batches:
                 done.write(self.db)
         return Scan(tuple(sources), len(todo), unchanged, tuple(missing))
 
     def forget_missing(self, folder: Path, present: Iterable[str]) -> int:
         """Drop the sessions of files under ``folder`` that are gone; how many were dropped."""
-        root = os.path.join(os.path.abspath(folder), "")
+        root = _text(os.path.join(os.path.abspath(folder), ""))
         keep = set(present)
         gone = [p for (p,) in self.db.execute("SELECT path FROM files") if p.startswith(root)]
         gone = [p for p in gone if p not in keep]
@@ -213,11 +215,25 @@ class Index:
             for p in gone:
                 self.db.execute("DELETE FROM files WHERE path=?", (p,))
                 self.db.execute("DELETE FROM sessions WHERE source=?", (p,))
-                self.db.execute("DELETE FROM decisions WHERE source=?", (p,))
         return len(gone)
 
     def rows(self, sql: str, params: Iterable[object] = ()) -> Iterator[tuple[object, ...]]:
         return iter(self.db.execute(sql, tuple(params)))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while indexing or building a report: ten thousand logs
+    make a million small objects and no cycles, and with the collector on it walks the
+    growing heap again and again (a third of a warm report's time). Any cycle made meanwhile
+    is collected once it is back on."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 PER_JOB = 1000
@@ -247,12 +263,13 @@ def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios
         else:
             batch.add(walk(log, scenarios))
             offset = _complete_offset(path, stamp[1]) if log.log.newline_missing else stamp[1]
-        batch.files.append((source, *stamp, offset))
+        batch.files.append((_text(source), *stamp, offset))
     return batch
 
 
 def _read_part(todo: Sequence[tuple[str, tuple[int, int, int]]], dirs: tuple[Path, ...]) -> _Batch:
-    return _read(todo, Scenarios(dirs))
+    with collector_paused():
+        return _read(todo, Scenarios(dirs))
 
 
 def _in_parallel(
@@ -302,30 +319,24 @@ def _only_unfinished(path: Path, seen: tuple[int, int, int, int]) -> bool:
 
 
 class _Batch:
-    """Rows to write in one transaction: one ``executemany`` per table rather than three
-    statements per session (a third off a cold index of ten thousand logs)."""
+    """Rows to write in one transaction: one ``executemany`` per table rather than a
+    statement per session."""
 
     def __init__(self) -> None:
         self.sessions: list[tuple[object, ...]] = []
-        self.decisions: list[tuple[object, ...]] = []
         self.files: list[tuple[object, ...]] = []
-        self.gone: list[str] = []
 
     def write(self, db: sqlite3.Connection) -> None:
-        db.executemany("DELETE FROM decisions WHERE source=?", [(s,) for s in self.gone])
-        db.executemany(
-            "INSERT OR REPLACE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            self.sessions,
-        )
-        db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?)", self.decisions)
+        marks = ",".join("?" * _COLUMNS)
+        db.executemany(f"INSERT OR REPLACE INTO sessions VALUES ({marks})", self.sessions)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", self.files)
 
     def unreadable(self, source: str, e: LogError | None) -> None:
         """A log with no readable header or no scenario to be found: listed as a problem,
         counted in no scenario."""
-        row: list[object] = [source, *[None] * 20]
+        row: list[object] = [_text(source), *[None] * (_COLUMNS - 1)]
         row[7], row[8] = 0, 0  # watch, steps
-        row[18], row[19] = (e.message, e.line) if e else ("unreadable", 0)
+        row[18], row[19] = (_text(e.message), e.line) if e else ("unreadable", 0)
         self.sessions.append(tuple(row))
 
     def add(self, w: Walked) -> None:
@@ -333,43 +344,62 @@ class _Batch:
         if not w.counted:
             self.unreadable(w.source, e)
             return
-        self.sessions.append(
-            (
-                w.source,
-                h.session,
-                h.scenario,
-                h.title,
-                h.mode,
-                h.trainee,
-                h.started,
-                int(h.watch),
-                len(w.path),
-                w.ending,
-                w.outcome,
-                w.stopped,
-                w.tally.get("manager", 0),
-                w.tally.get("leader", 0),
-                w.tally.get("neutral", 0),
-                w.resumes,
-                w.rewinds,
-                int(w.changed),
-                (e.message + (f"; {e.hint}" if e.hint else "")) if e else None,
-                e.line if e else None,
-                h.path,
-            )
+        notes = w.reflections
+        path = [
+            # elapsed as a float, as the REAL column of index version 5 gave it back
+            [d.step, d.scene, d.choice, d.style, traits, float(d.elapsed), d.goto, d.after,
+             notes.get(d.step)]
+            for d, traits in zip(w.path, w.traits, strict=True)
+        ]  # fmt: skip
+        decisions = json.dumps(path, ensure_ascii=False, separators=(",", ":"))
+        if not decisions.isascii() and _text(decisions) is not decisions:
+            decisions = json.dumps(_scrub(path), ensure_ascii=False, separators=(",", ":"))
+        row = (
+            w.source,
+            h.session,
+            h.scenario,
+            h.title,
+            h.mode,
+            h.trainee,
+            h.started,
+            int(h.watch),
+            len(w.path),
+            w.ending,
+            w.outcome,
+            w.stopped,
+            w.tally.get("manager", 0),
+            w.tally.get("leader", 0),
+            w.tally.get("neutral", 0),
+            w.resumes,
+            w.rewinds,
+            int(w.changed),
+            (e.message + (f"; {e.hint}" if e.hint else "")) if e else None,
+            e.line if e else None,
+            h.path,
+            decisions,
         )
-        self.decisions.extend(
-            (
-                w.source,
-                rec.step,
-                rec.scene,
-                rec.choice,
-                rec.style,
-                ",".join(traits),
-                rec.elapsed,
-                rec.goto,
-                json.dumps(rec.after),
-                w.reflections.get(rec.step),
-            )
-            for rec, traits in zip(w.path, w.traits, strict=True)
-        )
+        self.sessions.append(tuple(_text(v) if type(v) is str else v for v in row))
+
+
+def _text(value: str) -> str:
+    """``value`` as SQLite can store it (and a terminal print it): a lone surrogate, which a
+    log line's ``\\ud800`` escape or an undecodable byte in a file name gives, is written
+    as its escape. Any other string is returned as it is, the very object."""
+    if value.isascii():
+        return value
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode()
+    return value
+
+
+def _scrub(value: Any) -> Any:
+    """:func:`_text` on every string in a JSON-like value."""
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_text(k): _scrub(v) for k, v in value.items()}
+    return value

@@ -31,7 +31,7 @@ from sim.log import (
     RewindRecord,
 )
 from sim.log.replay import Located, Walker, find_scenario
-from sim.model import CONTINUE
+from sim.model import CONTINUE, Scenario
 
 
 class Feed(Protocol):
@@ -105,7 +105,8 @@ class Walked:
     source: str
     header: Header
     path: tuple[DecisionRecord, ...]
-    traits: tuple[tuple[str, ...], ...]
+    traits: tuple[str, ...]
+    """Each decision's choice's traits, comma-separated (the choice as the scenario has it)."""
     reflections: dict[int, str]
     ending: str | None
     outcome: str | None
@@ -127,6 +128,7 @@ class Scenarios:
     def __init__(self, dirs: Iterable[Path] = ()) -> None:
         self.dirs = tuple(dirs)
         self._found: dict[tuple[str, str, str], Located | LogError] = {}
+        self._traits: dict[tuple[int, str, str], str] = {}
 
     def find(self, header: Header, source: str) -> Located:
         key = (header.path, header.scenario, header.sha256)
@@ -141,6 +143,17 @@ class Scenarios:
             raise LogError(source, 1, found.message, found.hint)
         return found
 
+    def traits(self, scenario: Scenario, scene_id: str, choice_id: str) -> str:
+        """The traits of a scene's choice, comma-separated (a hundred thousand decisions
+        make a few hundred different choices: each is looked up once)."""
+        key = (id(scenario), scene_id, choice_id)
+        found = self._traits.get(key)
+        if found is None:
+            scene = scenario.scenes.get(scene_id)
+            choice = scene.choice(choice_id) if scene is not None else None
+            found = self._traits[key] = ",".join(choice.traits) if choice is not None else ""
+        return found
+
 
 def walk(feed: Feed, scenarios: Scenarios) -> Walked:
     """Feed a session's records through the replay walker; never raises for a bad session."""
@@ -153,6 +166,7 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
     # The report counts what was recorded; checking each decision against the engine is
     # `replay --verify`'s job and would double the cost of a cold index.
     walker.following = False
+    walker.saved.clear()  # nor take it up again after a rewind to the start
     path: list[DecisionRecord] = []
     reflections: dict[int, str] = {}
     resumes = rewinds = 0
@@ -163,25 +177,21 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
             if step is not None:
                 path.append(step.record)
             elif isinstance(record, ReflectionRecord):
-                reflections[record.step] = record.answer
+                if record.step <= walker.step:  # one ahead of the session is on no step of it
+                    reflections[record.step] = record.answer
             elif isinstance(record, RewindRecord):
                 rewinds += 1
+                # The walker's step is where the session stands: after a rewind, what lies
+                # beyond it is no longer the session's path (only a rewind moves it back).
+                del path[walker.step :]
+                for gone in [s for s in reflections if s > walker.step]:
+                    del reflections[gone]
             elif isinstance(record, ResumeRecord):
                 resumes += 1
-            # The walker's step is where the session stands: after a rewind, what lies
-            # beyond it is no longer the session's path.
-            del path[walker.step :]
-            for gone in [s for s in reflections if s > walker.step]:
-                del reflections[gone]
     except LogError as e:
         problem = e
     scenario = located.scenario
-    traits = []
-    for rec in path:
-        scene = scenario.scenes.get(rec.scene)
-        choice = scene.choice(rec.choice) if scene is not None else None
-        tags = choice.traits if choice is not None else ()
-        traits.append(tags)
+    traits = tuple(scenarios.traits(scenario, rec.scene, rec.choice) for rec in path)
     ended: EndRecord | None = walker.ended
     ending = ended.ending if ended is not None else None
     if ended is not None:  # the end line's tally is the engine's (tally_by_style)
@@ -196,7 +206,7 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
         feed.source,
         header,
         tuple(path),
-        tuple(traits),
+        traits,
         reflections,
         ending,
         end.outcome if end is not None else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from sim.model import Scenario
 from sim.report.cohort import build
 from sim.report.index import Index
 from sim.report.rows import Filters, time_bound
+from sim.report.text import report_text
 from sim.report.walk import Given
 from sim.sessions.session import Session
 
@@ -256,3 +258,22 @@ def test_a_session_of_a_scenario_that_is_gone_is_listed_not_counted(
     assert cohort.sessions == []
     [(_where, line, message)] = cohort.problems
     assert line == 1 and "cannot find scenario 'long-gone'" in message
+
+
+def test_text_no_terminal_can_print_is_shown_escaped(scenario: Scenario, tmp_path: Path) -> None:
+    """A log line may escape a lone surrogate (``\\ud800``), and a log's file name may hold a
+    byte that is no UTF-8: neither can be stored or printed as it is, so both are shown as
+    their escapes (the report used to stop with a traceback)."""
+    path = rewound(scenario, tmp_path)
+    text = path.read_text().replace('"trainee":"Ana"', '"trainee":"Ana\\udc80"')
+    text = text.replace("they were quiet", "they were \\ud800quiet")
+    path.unlink()
+    (tmp_path / os.fsdecode(b"odd-\xff.jsonl")).write_text(text)
+    index = Index(tmp_path / "index.sqlite3")
+    cohort = report(index, tmp_path)
+    [row] = cohort.sessions
+    assert row.trainee == "Ana\\udc80" and row.source.endswith("odd-\\udcff.jsonl")
+    reflections = [a for s in cohort.scenarios[0].scenes for _w, a in s.reflections]
+    assert "they were \\ud800quiet" in reflections
+    assert "Ana\\udc80" in report_text(cohort).encode().decode()
+    assert index.update([tmp_path]).read == 0  # and known again by that name next time
