@@ -221,23 +221,38 @@ def summarize(
             (ending_id, end.title if end else ending_id, end.outcome if end else None, count)
         )
     picks: dict[str, Counter[tuple[str, str, bool]]] = defaultdict(Counter)
-    reached: dict[str, set[str]] = defaultdict(set)
-    steps: dict[str, list[int]] = defaultdict(list)
+    reached: dict[str, list[int]] = {}  # scene: [sessions, of them best]
+    steps: dict[str, list[int]] = {}  # scene: [sum of its steps, decisions there]
     times: dict[str, list[float]] = defaultdict(list)
     notes: dict[str, list[tuple[str, str]]] = defaultdict(list)
     flows: Counter[tuple[str, str]] = Counter()
+    # A hundred thousand decisions: one pass, each row unpacked once.
     for s in sessions:
-        for d in decisions.get(s.source, ()):
-            reached[d.scene].add(s.source)
-            steps[d.scene].append(d.step)
-            flows[(d.scene, d.goto)] += 1
-            if d.choice != CONTINUE:  # a narration scene is read, not decided: no split, no time
-                picks[d.scene][(d.choice, d.style, s.source in best)] += 1
-                times[d.scene].append(d.elapsed)
-            if d.reflection:
-                notes[d.scene].append((s.trainee, d.reflection))
+        path = decisions.get(s.source)
+        if not path:
+            continue
+        is_best, seen = s.source in best, set()
+        for _source, step, at, picked, style, _traits, elapsed, goto, _after, note in path:
+            seen.add(at)
+            total = steps.get(at)
+            if total is None:
+                steps[at] = [step, 1]
+            else:
+                total[0] += step
+                total[1] += 1
+            flows[(at, goto)] += 1
+            if picked != CONTINUE:  # a narration scene is read, not decided: no split, no time
+                picks[at][(picked, style, is_best)] += 1
+                times[at].append(elapsed)
+            if note:
+                notes[at].append((s.trainee, note))
+        for at in seen:
+            counted = reached.setdefault(at, [0, 0])
+            counted[0] += 1
+            counted[1] += is_best
     scenes = []
-    for scene_id in sorted(reached, key=lambda k: (statistics.fmean(steps[k]), k)):
+    # By the mean step a scene was decided at (the sum over the count: what fmean gives).
+    for scene_id in sorted(reached, key=lambda k: (steps[k][0] / steps[k][1], k)):
         scene = scenario.scenes.get(scene_id) if scenario else None
         counts: dict[str, list[int]] = {}
         styles: dict[str, str] = {}
@@ -253,13 +268,13 @@ def summarize(
             # Conditional text (format 1.1) as the author wrote it: a cohort saw many paths.
             text = sketch(choice.text) if choice else cid
             splits.append(ChoiceSplit(cid, text, styles[cid], b + r, b, r))
-        n_best = len(reached[scene_id] & best)
+        n_all, n_best = reached[scene_id]
         scenes.append(
             SceneSplit(
                 scene_id,
-                len(reached[scene_id]),
+                n_all,
                 n_best,
-                len(reached[scene_id]) - n_best,
+                n_all - n_best,
                 tuple(splits),
                 _median(times[scene_id]),
                 sketch(scene.reflect) or None if scene else None,
@@ -308,18 +323,17 @@ def trainee_rows(
         people[s.trainee].append(s)
     rows = []
     for name, own in people.items():
-        made = [d for s in own for d in decisions.get(s.source, ())]
+        finished = reached_best = manager = leader = neutral = 0
+        made: list[DecisionRow] = []
+        for s in own:  # one loop, not a sum() apiece: there may be thousands of trainees
+            finished += s.ending is not None
+            reached_best += s.source in best
+            manager += s.manager
+            leader += s.leader
+            neutral += s.neutral
+            made += decisions.get(s.source, ())
         rows.append(
-            TraineeRow(
-                name,
-                len(own),
-                sum(1 for s in own if s.finished),
-                sum(1 for s in own if s.source in best),
-                sum(s.manager for s in own),
-                sum(s.leader for s in own),
-                sum(s.neutral for s in own),
-                lean(made),
-            )
+            TraineeRow(name, len(own), finished, reached_best, manager, leader, neutral, lean(made))
         )
     rows.sort(key=lambda t: t.name.lower())
     return tuple(rows)

@@ -195,10 +195,10 @@ class Index:
                 continue
             todo.append((real, stamp))
         jobs = min(self.jobs or _idle_cores(), len(todo) // PER_JOB)
-        if jobs > 1:
-            batches = _in_parallel(todo, jobs, self.scenarios.dirs)
-        else:
-            with collector_paused():
+        with collector_paused():
+            if jobs > 1:
+                batches = _in_parallel(todo, jobs, self.scenarios)
+            else:
                 batches = [_read(todo, self.scenarios)]
         with self.db:
             for done in batches:
@@ -237,7 +237,9 @@ def collector_paused() -> Iterator[None]:
 
 
 PER_JOB = 1000
-"""Logs to read before a second process pays for its start (about a fifth of a second)."""
+"""Logs to read before a second process pays for itself: it loads the scenarios again and
+sends its rows back, and a spawned one (not forked) also imports leadsim, a fifth of a
+second."""
 
 
 def _idle_cores() -> int:
@@ -273,22 +275,30 @@ def _read_part(todo: Sequence[tuple[str, tuple[int, int, int]]], dirs: tuple[Pat
 
 
 def _in_parallel(
-    todo: Sequence[tuple[str, tuple[int, int, int]]], jobs: int, dirs: tuple[Path, ...]
+    todo: Sequence[tuple[str, tuple[int, int, int]]], jobs: int, scenarios: Scenarios
 ) -> list[_Batch]:
-    """Read the logs in ``jobs`` processes (a cold index of ten thousand logs is mostly
-    parsing JSON, which one Python process does on one core). The processes are spawned,
-    not forked: the simulator calls this from a worker thread. Any failure of the pool
-    falls back to reading here."""
+    """Read the logs in ``jobs`` processes, this one among them (a cold index of ten thousand
+    logs is mostly parsing JSON, which one Python process does on one core). The others are
+    forked when this process has one thread (``leadsim report``: a forked process starts in
+    milliseconds, with the modules loaded), and spawned otherwise (the simulator calls this
+    from a worker thread, and forking a threaded process is unsafe); a spawned one imports
+    leadsim afresh, about a fifth of a second. Any failure of the pool falls back to reading
+    here."""
     import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
     parts = [todo[i::jobs] for i in range(jobs)]
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    dirs = scenarios.dirs
     try:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            return list(pool.map(_read_part, parts, [dirs] * jobs))
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(jobs - 1, mp_context=context) as pool:
+            others = [pool.submit(_read_part, part, dirs) for part in parts[1:]]
+            mine = _read(parts[0], scenarios)
+            return [mine] + [done.result() for done in others]
     except (OSError, RuntimeError, ImportError):  # no processes to be had: read them here
-        return [_read(todo, Scenarios(dirs))]
+        return [_read(todo, scenarios)]
 
 
 def _complete_offset(path: Path, size: int) -> int:

@@ -224,9 +224,13 @@ def test_time_bounds_read_dates_and_times() -> None:
         time_bound("last tuesday")
 
 
+@pytest.mark.parametrize("thread", [False, True], ids=["forked", "spawned from a thread"])
 def test_reading_in_several_processes_gives_the_same_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, thread: bool
 ) -> None:
+    import multiprocessing
+    import threading
+
     from sim.report import index as index_module
     from sim.report.synthetic import write_cohort
 
@@ -240,12 +244,33 @@ def test_reading_in_several_processes_gives_the_same_index(
         return batches
 
     monkeypatch.setattr(index_module, "_in_parallel", counted)
-    alone, shared = Index(None, jobs=1), Index(None, jobs=2)
+    methods: list[str | None] = []
+    real_context = multiprocessing.get_context
+
+    def context(method: str | None = None) -> Any:
+        methods.append(method)
+        return real_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", context)
+    alone = Index(None, jobs=1)
     one = build(alone, alone.update([tmp_path / "logs"]).sources)
-    two = build(shared, shared.update([tmp_path / "logs"]).sources)
+    found: list[Any] = []
+
+    def shared() -> None:
+        index = Index(None, jobs=2)
+        found.append(build(index, index.update([tmp_path / "logs"]).sources))
+
+    if thread:  # as the simulator's cohort screen reads (forking a threaded process is unsafe)
+        worker = threading.Thread(target=shared)
+        worker.start()
+        worker.join()
+    else:
+        shared()
+    [two] = found
     assert one.sessions == two.sessions and one.problems == two.problems
     assert one.decisions == two.decisions and len(one.sessions) > 20
     assert parts == [2]  # two processes did read, and nothing fell back
+    assert methods == ["spawn" if thread else "fork"]
 
 
 def test_a_session_of_a_scenario_that_is_gone_is_listed_not_counted(
