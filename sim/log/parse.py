@@ -2,13 +2,14 @@
 :func:`looks_cut` tells a line cut off by a crash from a damaged one.
 
 Every field of every line is checked against its record's type (a log is untrusted input).
-The check is written once, from the record classes' annotations (:func:`full_parse`); because
-a cold ``leadsim report`` reads some hundred thousand lines, the common lines (decision,
-narration, reflection, end) first go through a fast path (:func:`_fast`) that checks the same
-things with plain ``type(v) is int`` tests on the JSON decoder's own output. The fast path
-only ever *accepts*: anything it is not sure of (a missing field, a wrong type, a byte-order
-mark, trailing whitespace, a type it does not know) goes to the full check, which gives the
-record or the error message. ``tests/test_parse_fast.py`` holds the two to the same answers.
+The check is written once, from the record classes' annotations (:func:`full_parse`). As a
+cold ``leadsim report`` reads some hundred thousand lines, the common lines (header,
+decision, narration, reflection, end) first go through a fast path (``_FAST``) that checks
+the same things with plain ``type(v) is int`` tests on the JSON decoder's own output. The
+fast path only ever *accepts*: anything it is not sure of (a missing field, a wrong type, a
+byte-order mark, trailing whitespace, a type it does not know) goes to the full check, which
+gives the record or the error message. ``tests/test_parse_fast.py`` holds the two to the
+same answers.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from typing import Any, TypeGuard
 import attrs
 
 from sim.log.format import (
+    FORMAT,
     MAX_LINE,
     TYPES,
     DecisionRecord,
     EndRecord,
+    Header,
     NarrationRecord,
     Record,
     ReflectionRecord,
@@ -219,14 +222,40 @@ def _end(d: dict[str, Any], line: int) -> Record | None:
     return None
 
 
+def _header(d: dict[str, Any], line: int) -> Record | None:
+    get = d.get
+    texts: tuple[Any, ...] = (
+        get("session"), get("mode"), get("feedback"), get("scenario"), get("title"),
+        get("sha256"), get("path"), get("version"),
+    )  # fmt: skip
+    seed, trainee, app, started = get("seed"), get("trainee", _ABSENT), get("app"), get("started")
+    form, watch = get("format", FORMAT), get("watch", False)
+    if (
+        all(type(t) is str for t in texts)
+        and type(seed) is int
+        and (trainee is None or type(trainee) is str)
+        and type(app) is str
+        and type(started) is str
+        and type(form) is int
+        and type(watch) is bool
+    ):
+        session, mode, feedback, scenario, title, sha256, path, version = texts
+        return Header(
+            line, session, mode, feedback, scenario, title, sha256, path, version,
+            seed, trainee, app, started, form, watch,
+        )  # fmt: skip
+    return None
+
+
 _FAST: dict[str, Callable[[dict[str, Any], int], Record | None]] = {
+    "session": _header,
     "decision": _decision,
     "narration": _narration,
     "reflection": _reflection,
     "end": _end,
 }
-"""The lines a log is mostly made of; the rest (one header, the odd rewind) take the full
-check, which is fast enough for them."""
+"""The lines a log is made of; the rest (the odd rewind, resume or abandoned line) take the
+full check, which is fast enough for them."""
 
 
 # --- a line cut off by a crash ----------------------------------------------------------

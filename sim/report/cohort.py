@@ -10,6 +10,7 @@ three cannot disagree, and ``anonymize`` applies to all of them at once.
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,12 +40,13 @@ from sim.traits import trait_lean
 def strongest(lean: Sequence[str], count: int) -> list[str]:
     """The ``count`` clearest leans of :func:`sim.traits.trait_lean`'s list (by the gap
     between its ``(manager:leader)`` counts), balanced pairs last."""
+    return sorted(lean, key=_gap, reverse=True)[:count]
 
-    def gap(item: str) -> int:
-        manager, _, leader = item[item.rfind("(") + 1 : -1].partition(":")
-        return abs(int(manager) - int(leader)) if manager.isdigit() and leader.isdigit() else 0
 
-    return sorted(lean, key=gap, reverse=True)[:count]
+@functools.lru_cache(maxsize=4096)  # thousands of trainees share a few hundred leans
+def _gap(item: str) -> int:
+    manager, _, leader = item[item.rfind("(") + 1 : -1].partition(":")
+    return abs(int(manager) - int(leader)) if manager.isdigit() and leader.isdigit() else 0
 
 
 @attrs.frozen
