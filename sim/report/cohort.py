@@ -192,10 +192,14 @@ def _build(
     by_scenario: dict[str, list[SessionRow]] = defaultdict(list)
     for s in sessions:
         by_scenario[s.scenario].append(s)
-    summaries = [
-        summarize(sid, rows, decisions, find(sid, rows[-1].scenario_file, dirs))
-        for sid, rows in by_scenario.items()
-    ]
+    known = index.scenarios if index.scenarios.dirs == dirs else None  # loaded by the update
+    summaries = []
+    for sid, rows in by_scenario.items():
+        recorded = rows[-1].scenario_file
+        scenario = known.loaded(recorded, sid) if known is not None else None
+        if scenario is None:
+            scenario = find(sid, recorded, dirs)
+        summaries.append(summarize(sid, rows, decisions, scenario))
     summaries.sort(key=lambda sc: (-len(sc.sessions), sc.id))
     return Cohort(
         tuple(summaries),

@@ -128,7 +128,7 @@ class Scenarios:
     def __init__(self, dirs: Iterable[Path] = ()) -> None:
         self.dirs = tuple(dirs)
         self._found: dict[tuple[str, str, str], Located | LogError] = {}
-        self._traits: dict[tuple[int, str, str], str] = {}
+        self._traits: dict[int, dict[tuple[str, str], str]] = {}
 
     def find(self, header: Header, source: str) -> Located:
         key = (header.path, header.scenario, header.sha256)
@@ -143,16 +143,24 @@ class Scenarios:
             raise LogError(source, 1, found.message, found.hint)
         return found
 
-    def traits(self, scenario: Scenario, scene_id: str, choice_id: str) -> str:
-        """The traits of a scene's choice, comma-separated (a hundred thousand decisions
-        make a few hundred different choices: each is looked up once)."""
-        key = (id(scenario), scene_id, choice_id)
-        found = self._traits.get(key)
-        if found is None:
-            scene = scenario.scenes.get(scene_id)
-            choice = scene.choice(choice_id) if scene is not None else None
-            found = self._traits[key] = ",".join(choice.traits) if choice is not None else ""
-        return found
+    def loaded(self, recorded: str, scenario_id: str) -> Scenario | None:
+        """The scenario already loaded for sessions that recorded the file ``recorded``, if
+        its id is ``scenario_id`` (what :func:`sim.report.cohort.find` would load again)."""
+        for (path, _id, _digest), found in self._found.items():
+            if path == recorded and isinstance(found, Located) and found.scenario.id == scenario_id:
+                return found.scenario
+        return None
+
+    def traits(self, scenario: Scenario) -> dict[tuple[str, str], str]:
+        """Each (scene, choice) of ``scenario`` with the choice's traits, comma-separated:
+        made once per scenario, as a hundred thousand decisions make a few hundred choices."""
+        table = self._traits.get(id(scenario))
+        if table is None:
+            table = self._traits[id(scenario)] = {}
+            for scene_id, scene in scenario.scenes.items():
+                for choice in scene.choices:  # the first of an id, as Scene.choice finds it
+                    table.setdefault((scene_id, choice.id), ",".join(choice.traits))
+        return table
 
 
 def walk(feed: Feed, scenarios: Scenarios) -> Walked:
@@ -191,7 +199,8 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
     except LogError as e:
         problem = e
     scenario = located.scenario
-    traits = tuple(scenarios.traits(scenario, rec.scene, rec.choice) for rec in path)
+    table = scenarios.traits(scenario)
+    traits = tuple(table.get((rec.scene, rec.choice), "") for rec in path)
     ended: EndRecord | None = walker.ended
     ending = ended.ending if ended is not None else None
     if ended is not None:  # the end line's tally is the engine's (tally_by_style)
