@@ -144,22 +144,28 @@ PERFORMANCE: list[tuple[str, str, str, str]] = [
         "Log lines: a fast path in parse_record for the common lines; Report index: a "
         "session's effective path kept in its row; leadsim report leaves the cycle collector "
         "off; Cohort: one pass over the decisions",
-        "`leadsim report`, cold, 10,000 logs (whole command; the same cohort, one process, "
-        "load average 4.4-4.9 on 2 cores, runs alternated)",
-        "6.60 s (CPU 4.29 s)",
-        "3.48 s (CPU 2.82 s)",
+        "`leadsim report`, cold, 10,000 logs (whole command, one process; medians of 3 runs "
+        "alternated with the code before on the same cohort, load average 2.2-4.9 on 2 cores)",
+        "4.26 s (CPU 4.20 s)",
+        "3.21 s (CPU 2.82 s)",
     ),
     (
         "(same)",
         "`leadsim report`, warm (index up to date)",
-        "1.98 s (CPU 1.32 s)",
-        "1.17 s (CPU 0.98 s)",
+        "1.34 s (CPU 1.32 s)",
+        "1.14 s (CPU 0.98 s)",
     ),
     (
         "(same)",
-        "incremental: 100 new logs, update + query",
-        "0.40 s + 1.97 s",
-        "0.21 s + 0.96 s",
+        "incremental: 100 / 1,000 new logs, update and update + query",
+        "0.21 s, 1.31 s / 0.46 s, 1.66 s",
+        "0.13 s, 0.84 s / 0.35 s, 1.15 s",
+    ),
+    (
+        "(same; helpers forked, not spawned, from a process of one thread)",
+        "query, cold, 2 processes (in the benchmark's process)",
+        "3.26-4.75 s",
+        "1.74-2.63 s",
     ),
     (
         "Log lines: a fast path in parse_record for the common lines",

@@ -567,10 +567,11 @@ def why_missed(sections: list[Section]) -> list[str]:
             "walking 10,000 sessions through the replay walker (about 1.8 s), building the "
             "cohort (0.6 s), printing it (0.1 s), start-up (0.2 s). The parser's fast path, "
             "one index row a session, the cycle collector kept off and a one-pass cohort build "
-            "took it from 4.3 to 2.8 s of CPU: 3.5 s wall at a load average of 4.9 on the two "
-            "cores, where the code before took 6.6 s (see the history below). A miss means "
-            "the machine was busier still. What is left is below the report: the log reader's "
-            "own per-line work (`sim/log/reader.py`, about 0.3 s) and the walker's (0.2 s)."
+            "took it from 4.2 to 2.8 s of CPU: 2.9-3.5 s wall at load averages of 2.4-4.9 on "
+            "the two cores, where the code before took 4.3-6.6 s (see the history below). A "
+            "miss means the machine was busier still. What is left lies below the report: the "
+            "log reader's own per-line work (`sim/log/reader.py`, about 0.3 s) and the "
+            "walker's (0.2 s)."
         )
     if any(w.startswith("keypress") for w in missed):
         lines.append(
