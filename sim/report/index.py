@@ -16,41 +16,22 @@ memory for this run.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import attrs
 
-from sim.log import SUFFIX, LogError, describe, home_dir
+from sim.log import SUFFIX, describe, home_dir
+from sim.report.stored import SCHEMA, Batch, text
 from sim.report.walk import Feed, LogSource, Scenarios, Walked, walk
 
 FILE_NAME = "report.sqlite3"
 VERSION = "6"
 """Changes when what the index stores changes; an index of another version is rebuilt."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files(
-    path TEXT PRIMARY KEY, inode INTEGER, size INTEGER, mtime_ns INTEGER, offset INTEGER);
-CREATE TABLE IF NOT EXISTS sessions(
-    source TEXT PRIMARY KEY, session TEXT, scenario TEXT, title TEXT, mode TEXT,
-    trainee TEXT, started TEXT, watch INTEGER, steps INTEGER, ending TEXT, outcome TEXT,
-    stopped TEXT, manager INTEGER, leader INTEGER, neutral INTEGER,
-    resumes INTEGER, rewinds INTEGER, changed INTEGER, problem TEXT, problem_line INTEGER,
-    path TEXT, decisions TEXT);
-CREATE INDEX IF NOT EXISTS by_scenario ON sessions(scenario, started);
-"""
-_COLUMNS = 22
-DECISION = ("step", "scene", "choice", "style", "traits", "elapsed", "goto", "after", "reflection")
-"""A session's effective path is kept in its row, as one JSON array of decisions, each an
-array of these (``after``: the meters by name; ``traits``: comma-separated): a report reads
-every decision of every session it shows, and one row a session is read and written several
-times faster than a row a decision."""
 
 
 @attrs.frozen
@@ -154,7 +135,7 @@ class Index:
                 "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS sessions;"
                 "DROP TABLE IF EXISTS decisions; DROP TABLE IF EXISTS meta;"
             )
-        db.executescript(_SCHEMA)
+        db.executescript(SCHEMA)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
         db.commit()
         return db
@@ -167,7 +148,7 @@ class Index:
     def add(self, feed: Feed) -> Walked:
         """Walk one session from any source and store it under ``feed.source``."""
         walked = walk(feed, self.scenarios)
-        batch = _Batch()
+        batch = Batch()
         batch.add(walked)
         with self.db:
             batch.write(self.db)
@@ -187,7 +168,7 @@ class Index:
         todo: list[tuple[str, tuple[int, int, int]]] = []
         for path in files:
             real = os.path.abspath(path)
-            source = _text(real)  # the key; the file is read by its real name
+            source = text(real)  # the key; the file is read by its real name
             try:
                 st = os.stat(path)
             except OSError:
@@ -212,7 +193,7 @@ class Index:
 
     def forget_missing(self, folder: Path, present: Iterable[str]) -> int:
         """Drop the sessions of files under ``folder`` that are gone; how many were dropped."""
-        root = _text(os.path.join(os.path.abspath(folder), ""))
+        root = text(os.path.join(os.path.abspath(folder), ""))
         keep = set(present)
         gone = [p for (p,) in self.db.execute("SELECT path FROM files") if p.startswith(root)]
         gone = [p for p in gone if p not in keep]
@@ -258,9 +239,9 @@ def _idle_cores() -> int:
     return max(1, min(4, int(cores - busy + 0.5)))
 
 
-def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios) -> _Batch:
+def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios) -> Batch:
     """Walk each log of ``todo`` (source, (inode, size, mtime)) into rows to store."""
-    batch = _Batch()
+    batch = Batch()
     for source, stamp in todo:
         path = Path(source)
         log = LogSource(path)
@@ -270,31 +251,32 @@ def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios
         else:
             batch.add(walk(log, scenarios))
             offset = _complete_offset(path, stamp[1]) if log.log.newline_missing else stamp[1]
-        batch.files.append((_text(source), *stamp, offset))
+        batch.files.append((text(source), *stamp, offset))
     return batch
 
 
-def _read_part(todo: Sequence[tuple[str, tuple[int, int, int]]], dirs: tuple[Path, ...]) -> _Batch:
+def _read_part(todo: Sequence[tuple[str, tuple[int, int, int]]], dirs: tuple[Path, ...]) -> Batch:
     with collector_paused():
         return _read(todo, Scenarios(dirs))
 
 
 def _in_parallel(
     todo: Sequence[tuple[str, tuple[int, int, int]]], jobs: int, scenarios: Scenarios
-) -> list[_Batch]:
+) -> list[Batch]:
     """Read the logs in ``jobs`` processes, this one among them (a cold index of ten thousand
-    logs is mostly parsing JSON, which one Python process does on one core). The others are
-    forked when this process has one thread (``leadsim report``: a forked process starts in
-    milliseconds, with the modules loaded), and spawned otherwise (the simulator calls this
-    from a worker thread, and forking a threaded process is unsafe); a spawned one imports
-    leadsim afresh, about a fifth of a second. Any failure of the pool falls back to reading
-    here."""
+    logs is mostly parsing JSON, which one Python process does on one core). On Linux, when
+    this process has one thread (``leadsim report``), the others are forked: they start in
+    milliseconds, with the modules loaded. Otherwise they are spawned and import leadsim
+    afresh, about a fifth of a second: the simulator calls this from a worker thread, and
+    forking a threaded process is unsafe (as is forking on macOS). Any failure of the pool
+    falls back to reading here."""
     import multiprocessing
     import threading
     from concurrent.futures import ProcessPoolExecutor
 
     parts = [todo[i::jobs] for i in range(jobs)]
-    method = "fork" if threading.active_count() == 1 else "spawn"
+    alone = threading.active_count() == 1
+    method = "fork" if sys.platform == "linux" and alone else "spawn"
     dirs = scenarios.dirs
     try:
         context = multiprocessing.get_context(method)
@@ -331,90 +313,3 @@ def _only_unfinished(path: Path, seen: tuple[int, int, int, int]) -> bool:
             return b"\n" not in f.read()
     except OSError:
         return False
-
-
-class _Batch:
-    """Rows to write in one transaction: one ``executemany`` per table rather than a
-    statement per session."""
-
-    def __init__(self) -> None:
-        self.sessions: list[tuple[object, ...]] = []
-        self.files: list[tuple[object, ...]] = []
-
-    def write(self, db: sqlite3.Connection) -> None:
-        marks = ",".join("?" * _COLUMNS)
-        db.executemany(f"INSERT OR REPLACE INTO sessions VALUES ({marks})", self.sessions)
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", self.files)
-
-    def unreadable(self, source: str, e: LogError | None) -> None:
-        """A log with no readable header or no scenario to be found: listed as a problem,
-        counted in no scenario."""
-        row: list[object] = [_text(source), *[None] * (_COLUMNS - 1)]
-        row[7], row[8] = 0, 0  # watch, steps
-        row[18], row[19] = (_text(e.message), e.line) if e else ("unreadable", 0)
-        self.sessions.append(tuple(row))
-
-    def add(self, w: Walked) -> None:
-        h, e = w.header, w.problem
-        if not w.counted:
-            self.unreadable(w.source, e)
-            return
-        notes = w.reflections
-        path = [
-            # elapsed as a float, as the REAL column of index version 5 gave it back
-            [d.step, d.scene, d.choice, d.style, traits, float(d.elapsed), d.goto, d.after,
-             notes.get(d.step)]
-            for d, traits in zip(w.path, w.traits, strict=True)
-        ]  # fmt: skip
-        decisions = json.dumps(path, ensure_ascii=False, separators=(",", ":"))
-        if not decisions.isascii() and _text(decisions) is not decisions:
-            decisions = json.dumps(_scrub(path), ensure_ascii=False, separators=(",", ":"))
-        row = (
-            w.source,
-            h.session,
-            h.scenario,
-            h.title,
-            h.mode,
-            h.trainee,
-            h.started,
-            int(h.watch),
-            len(w.path),
-            w.ending,
-            w.outcome,
-            w.stopped,
-            w.tally.get("manager", 0),
-            w.tally.get("leader", 0),
-            w.tally.get("neutral", 0),
-            w.resumes,
-            w.rewinds,
-            int(w.changed),
-            (e.message + (f"; {e.hint}" if e.hint else "")) if e else None,
-            e.line if e else None,
-            h.path,
-            decisions,
-        )
-        self.sessions.append(tuple(_text(v) if type(v) is str else v for v in row))
-
-
-def _text(value: str) -> str:
-    """``value`` as SQLite can store it (and a terminal print it): a lone surrogate, which a
-    log line's ``\\ud800`` escape or an undecodable byte in a file name gives, is written
-    as its escape. Any other string is returned as it is, the very object."""
-    if value.isascii():
-        return value
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "backslashreplace").decode()
-    return value
-
-
-def _scrub(value: Any) -> Any:
-    """:func:`_text` on every string in a JSON-like value."""
-    if isinstance(value, str):
-        return _text(value)
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    if isinstance(value, dict):
-        return {_text(k): _scrub(v) for k, v in value.items()}
-    return value

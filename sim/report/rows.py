@@ -143,7 +143,7 @@ def load_sessions(
 
 
 def load_decisions(index: Index, sessions: Sequence[SessionRow]) -> dict[str, list[DecisionRow]]:
-    """Each session's effective path (:data:`sim.report.index.DECISION` says how it is kept)."""
+    """Each session's effective path (:data:`sim.report.stored.DECISION` says how it is kept)."""
     wanted = {s.source for s in sessions}
     found: dict[str, list[DecisionRow]] = {}
     traits: dict[str, tuple[str, ...]] = {"": ()}
