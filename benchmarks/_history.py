@@ -193,6 +193,39 @@ PERFORMANCE: list[tuple[str, str, str, str]] = [
         "16",
         "14",
     ),
+    (
+        "Log lines: a fast path in parse_record for the common lines; Report index: a "
+        "session's effective path kept in its row; leadsim report leaves the cycle collector "
+        "off; Cohort: one pass over the decisions",
+        "`leadsim report`, cold, 10,000 logs (whole command, one process; medians of 3 runs "
+        "alternated with the code before on the same cohort, load average 2.2-4.9 on 2 cores)",
+        "4.26 s (CPU 4.20 s)",
+        "3.21 s (CPU 2.82 s)",
+    ),
+    (
+        "(same)",
+        "`leadsim report`, warm (index up to date)",
+        "1.34 s (CPU 1.32 s)",
+        "1.14 s (CPU 0.98 s)",
+    ),
+    (
+        "(same)",
+        "incremental: 100 / 1,000 new logs, update and update + query",
+        "0.21 s, 1.31 s / 0.46 s, 1.66 s",
+        "0.13 s, 0.84 s / 0.35 s, 1.15 s",
+    ),
+    (
+        "(same; helpers forked, not spawned, from a process of one thread)",
+        "query, cold, 2 processes (in the benchmark's process)",
+        "3.26-4.75 s",
+        "1.74-2.63 s",
+    ),
+    (
+        "Log lines: a fast path in parse_record for the common lines",
+        "`parse_record` over 51,019 lines of the cohort",
+        "0.44 s (8.7 us a line)",
+        "0.26 s (5.1 us a line)",
+    ),
 ]
 
 ENGINE_PROFILE = (
@@ -250,5 +283,11 @@ ROBUSTNESS: list[tuple[str, str, str]] = [
         "U+202E (right-to-left override) in scenario text",
         "printed, reversing the rest of the line",
         "stripped by `plain()`",
+    ),
+    (
+        "`leadsim report` over a log whose trainee or reflection escapes a lone surrogate "
+        "(`\\udc80`), or a log file named with a byte that is not UTF-8",
+        "`UnicodeEncodeError` traceback from the index",
+        "shown as the escape (`\\udc80`), the log counted",
     ),
 ]

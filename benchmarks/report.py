@@ -53,8 +53,11 @@ SELECT (SELECT count(*) FROM heads), (SELECT count(*) FROM ends),
 """
 
 
-def cohort(folder: Path, sessions: int, seed: int, offset: int = 0) -> float:
-    """Write ``sessions`` logs; returns the seconds it took."""
+def cohort(
+    folder: Path, sessions: int, seed: int, offset: int = 0, written: list[Path] | None = None
+) -> float:
+    """Write ``sessions`` logs (their paths appended to ``written``); returns the seconds it
+    took."""
     scenarios = [loader.load(p) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
     rng = random.Random(seed)
     people = trainees(max(1, sessions // 4), rng)
@@ -63,7 +66,9 @@ def cohort(folder: Path, sessions: int, seed: int, offset: int = 0) -> float:
     began = time.perf_counter()
     for i in range(sessions):
         when = START + timedelta(minutes=7 * (i + offset))
-        write_session(folder, rng.choice(scenarios), rng.choice(people), when, rng)
+        path = write_session(folder, rng.choice(scenarios), rng.choice(people), when, rng)
+        if path is not None and written is not None:
+            written.append(path)
     return time.perf_counter() - began
 
 
@@ -80,6 +85,8 @@ def timed(job: Callable[[], object], repeat: int) -> tuple[float, float]:
 def command(folder: Path, home: Path) -> tuple[float, float]:
     """``leadsim report DIR`` as a trainer runs it: wall time and CPU time (with children)."""
     env = {**os.environ, "LEADSIM_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    # As installed: from bytecode caches (see warm_up), not compiling sim/ in every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
     subprocess.run(
@@ -92,6 +99,16 @@ def command(folder: Path, home: Path) -> tuple[float, float]:
     return wall, cpu
 
 
+def warm_up() -> None:
+    """Write leadsim's bytecode caches, as installing it does: with the environment's
+    PYTHONDONTWRITEBYTECODE every timed run would compile the modules it changed afresh."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "sim")],
+        env=env, check=False, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 def query(folder: Path, jobs: int | None = None, index: Index | None = None) -> int:
     index = index or Index(None, jobs=jobs)
     scan = index.update([folder])
@@ -100,7 +117,9 @@ def query(folder: Path, jobs: int | None = None, index: Index | None = None) -> 
 
 def measure(folder: Path, sessions: int, repeat: int, tmp: Path) -> list[tuple[str, str, str]]:
     """Every row of this benchmark: (what, time, note). Writes the cohort into ``folder``
-    unless it already holds logs; adds 1,100 logs to it for the incremental rows."""
+    unless it already holds logs; adds 1,100 logs to it for the incremental rows and takes
+    them away at the end, so a kept cohort is the same size at every run."""
+    warm_up()
     rows: list[tuple[str, str, str]] = []
     if not (folder.is_dir() and any(folder.iterdir())):
         folder.mkdir(parents=True, exist_ok=True)
@@ -135,8 +154,9 @@ def measure(folder: Path, sessions: int, repeat: int, tmp: Path) -> list[tuple[s
         result: list[object] = []
         duck = timed(lambda: result.append(con.execute(sql).fetchall()), repeat)
         rows.append(("DuckDB read_ndjson_objects, same query", f"{duck[0]:.2f} s", f"{result[-1]}"))
+    added: list[Path] = []
     for extra in (100, 1000):
-        cohort(folder, extra, seed=extra, offset=sessions + extra)
+        cohort(folder, extra, seed=extra, offset=sessions + extra, written=added)
         wall = time.perf_counter()
         scan = index.update([folder])
         update = time.perf_counter() - wall
@@ -149,6 +169,8 @@ def measure(folder: Path, sessions: int, repeat: int, tmp: Path) -> list[tuple[s
     if sql:
         again = timed(lambda: con.execute(sql).fetchall(), repeat)
         rows.append(("DuckDB after the new logs (reads all)", f"{again[0]:.2f} s", ""))
+    for path in added:
+        path.unlink(missing_ok=True)
     return rows
 
 

@@ -48,7 +48,8 @@ LAYERS: tuple[Layer, ...] = (
         "log",
         2,
         "sim.log",
-        "`format`, `writer`, `lock`, `signing`, `reader`, `files`, `replay`, `shown`, `screen`: "
+        "`format`, `parse`, `writer`, `lock`, `signing`, `reader`, `files`, `replay`, `shown`, "
+        "`screen`: "
         "session logs written (one writer, optionally signed), read back and re-run through the "
         "engine",
     ),
@@ -69,7 +70,8 @@ LAYERS: tuple[Layer, ...] = (
         "report",
         4,
         "sim.report",
-        "`walk`, `index`, `rows`, `cohort`, `text`, `html`, `flow`, `privacy`, `synthetic`: "
+        "`walk`, `index`, `stored`, `rows`, `cohort`, `text`, `html`, `flow`, `privacy`, "
+        "`synthetic`: "
         "the cohort index and what a trainer reads of it",
     ),
     Layer("text", 5, "sim.text", "the plain-text player and its resume offer"),

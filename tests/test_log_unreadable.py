@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from sim import log
 from sim.format import loader
 from sim.log import replay, screen
-from sim.log.format import MAX_LINE, looks_cut, parse_record
+from sim.log.format import MAX_LINE
+from sim.log.parse import looks_cut, parse_record
 from sim.model import Scenario
 from sim.sessions.lifecycle import continue_session, unfinished_for
 from sim.sessions.request import Request

@@ -42,10 +42,10 @@ from sim.log.format import (
     encode,
     end_record,
     header_record,
-    parse_record,
     timestamp,
     utc_now,
 )
+from sim.log.parse import parse_record
 from sim.log.reader import LogFile
 from sim.log.writer import SessionLog
 

@@ -22,8 +22,8 @@ from sim.log.format import (
     ReflectionRecord,
     RewindRecord,
     describe,
-    parse_record,
 )
+from sim.log.parse import parse_record
 from sim.log.reader import LogFile
 
 HOME_ENV = "LEADSIM_HOME"

@@ -1,4 +1,5 @@
-"""The session log's format: its records, how each line is checked, and how one is written.
+"""The session log's format: its records and how one is written (each line is checked and
+read by :mod:`sim.log.parse`).
 
 One JSON object per line, ``type`` first: ``session`` (the header), ``decision``,
 ``narration`` (a narration scene read and left; format 2), ``reflection``, ``rewind``,
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 import errno
 import json
-import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -235,131 +234,6 @@ TYPES: dict[str, type[Record]] = {
     "end": EndRecord,
     "abandoned": AbandonedRecord,
 }
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-# Field checks by the field's annotation (a string, under `from __future__ import annotations`).
-_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "str": lambda v: isinstance(v, str),
-    "bool": lambda v: isinstance(v, bool),
-    "int": _is_int,
-    "float": lambda v: _is_int(v) or isinstance(v, float),
-    "str | None": lambda v: v is None or isinstance(v, str),
-    "int | None": lambda v: v is None or _is_int(v),
-    "dict[str, int]": lambda v: isinstance(v, dict) and all(_is_int(x) for x in v.values()),
-    "tuple[str, ...]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-}
-
-
-# Each type's fields as (name, check, required), worked out once rather than per line.
-_SPECS: dict[str, tuple[type[Record], tuple[tuple[str, Callable[[Any], bool], bool], ...]]] = {
-    kind: (
-        cls,
-        tuple(
-            (f.name, _CHECKS[str(f.type)], f.default is attrs.NOTHING)
-            for f in attrs.fields(cls)[1:]
-        ),
-    )
-    for kind, cls in TYPES.items()
-}
-
-
-def parse_record(raw: bytes, line: int) -> Record:
-    """One line as a record; raises ValueError saying what is wrong with it, whatever the
-    bytes (nesting 100,000 deep, absurd numbers, invalid UTF-8: a damaged line, never
-    another exception)."""
-    if len(raw) > MAX_LINE:
-        raise ValueError(f"line is longer than {MAX_LINE} bytes")
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"not a JSON line ({e})") from None
-    except RecursionError:
-        raise ValueError("not a log line (nested too deeply to read)") from None
-    except MemoryError:
-        raise ValueError("not a log line (too big to read)") from None
-    except ValueError as e:  # e.g. an integer of more digits than Python converts
-        raise ValueError(f"not a log line ({e})") from None
-    if not isinstance(data, dict):
-        raise ValueError("a log line is a JSON object")
-    kind = data.get("type")
-    spec = _SPECS.get(kind) if isinstance(kind, str) else None
-    if spec is None:
-        raise ValueError(f"unknown line type {kind!r}")
-    cls, fields = spec
-    values: dict[str, Any] = {"line": line}
-    for name, check, required in fields:
-        if name not in data:
-            if required:
-                raise ValueError(f"the {kind} line lacks {name!r}")
-            continue
-        value = data[name]
-        if not check(value):
-            raise ValueError(f"the {kind} line's {name!r} has the wrong type")
-        values[name] = tuple(value) if type(value) is list else value
-    return cls(**values)
-
-
-_PARTIAL_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{0,3})?$")
-_PARTIAL_TOKEN = re.compile(r"[-+.eE0-9a-z]+$")
-
-
-def looks_cut(raw: bytes) -> bool:
-    """Could ``raw`` be what a crash leaves of a log line: the start of one JSON object, cut
-    off anywhere (even inside a UTF-8 character), maybe followed by the zero bytes some file
-    systems leave after a crash? A complete object, or anything that no completion makes an
-    object, is not: a ``resume`` line naming such a line does not excuse it."""
-    body = raw.rstrip(b"\0")
-    if not body:
-        return True
-    if not body.startswith(b"{") or len(body) > MAX_LINE:
-        return False
-    try:
-        text = body.decode()
-    except UnicodeDecodeError as e:
-        if e.end != len(body) or e.reason != "unexpected end of data":
-            return False
-        text = body[: e.start].decode(errors="replace")
-    closers: list[str] = []
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            elif char < " ":
-                return False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            closers.append("}" if char == "{" else "]")
-        elif char in "}]" and (not closers or closers.pop() != char or not closers):
-            return False  # a closed object: the line was complete, or is not JSON
-    starts = [text]
-    if in_string:  # close the string, dropping a cut-off escape (\\, \\u12)
-        starts = [(text[:-1] if escaped else text) + '"', _PARTIAL_ESCAPE.sub("", text) + '"']
-    close = "".join(reversed(closers))
-    for start in starts:
-        bare = _PARTIAL_TOKEN.sub("", start)
-        for candidate in (
-            start,
-            start + "null",
-            start + ":null",
-            start.rstrip(", "),
-            bare + "null",
-        ):
-            try:
-                if isinstance(json.loads(candidate + close), dict):
-                    return True
-            except (ValueError, RecursionError):
-                continue
-    return False
 
 
 # --- writing a record ----------------------------------------------------------------

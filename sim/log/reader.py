@@ -24,9 +24,8 @@ from sim.log.format import (
     ResumeRecord,
     RewindRecord,
     describe,
-    looks_cut,
-    parse_record,
 )
+from sim.log.parse import looks_cut, parse_record
 
 
 class LogFile:

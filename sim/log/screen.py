@@ -27,8 +27,8 @@ from sim.log.format import (
     LogError,
     Record,
     ReflectionRecord,
-    parse_record,
 )
+from sim.log.parse import parse_record
 from sim.log.reader import LogFile
 from sim.log.replay import Divergence, Located, Step, Walker, find_scenario, open_log
 from sim.log.shown import Shown, meter_changes, meter_values, offered

@@ -34,7 +34,8 @@ from pathlib import Path
 
 import attrs
 
-from sim.log.format import LogError, looks_cut
+from sim.log.format import LogError
+from sim.log.parse import looks_cut
 from sim.log.reader import LogFile
 
 KEY_ENV = "LEADSIM_SIGNING_KEY_FILE"

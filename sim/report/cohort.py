@@ -10,6 +10,7 @@ three cannot disagree, and ``anonymize`` applies to all of them at once.
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,7 +23,7 @@ from sim.engine import Decision
 from sim.format import library, loader
 from sim.format.diagnostics import ScenarioError
 from sim.model import CONTINUE, Scenario, sketch
-from sim.report.index import Index
+from sim.report.index import Index, collector_paused
 from sim.report.privacy import Pseudonyms
 from sim.report.rows import (
     BALANCE,
@@ -39,12 +40,13 @@ from sim.traits import trait_lean
 def strongest(lean: Sequence[str], count: int) -> list[str]:
     """The ``count`` clearest leans of :func:`sim.traits.trait_lean`'s list (by the gap
     between its ``(manager:leader)`` counts), balanced pairs last."""
+    return sorted(lean, key=_gap, reverse=True)[:count]
 
-    def gap(item: str) -> int:
-        manager, _, leader = item[item.rfind("(") + 1 : -1].partition(":")
-        return abs(int(manager) - int(leader)) if manager.isdigit() and leader.isdigit() else 0
 
-    return sorted(lean, key=gap, reverse=True)[:count]
+@functools.lru_cache(maxsize=4096)  # thousands of trainees share a few hundred leans
+def _gap(item: str) -> int:
+    manager, _, leader = item[item.rfind("(") + 1 : -1].partition(":")
+    return abs(int(manager) - int(leader)) if manager.isdigit() and leader.isdigit() else 0
 
 
 @attrs.frozen
@@ -165,6 +167,17 @@ def build(
 ) -> Cohort:
     """The cohort report over ``sources`` (log paths or other source ids) in ``index``;
     with ``pseudonyms``, trainee names and log paths are replaced wherever they are shown."""
+    with collector_paused():
+        return _build(index, sources, filters, pseudonyms, tuple(dirs))
+
+
+def _build(
+    index: Index,
+    sources: Iterable[str],
+    filters: Filters | None,
+    pseudonyms: Pseudonyms | None,
+    dirs: tuple[Path, ...],
+) -> Cohort:
     sessions, problems = load_sessions(index, sources, filters or Filters())
     if pseudonyms is not None:
         p = pseudonyms
@@ -181,11 +194,14 @@ def build(
     by_scenario: dict[str, list[SessionRow]] = defaultdict(list)
     for s in sessions:
         by_scenario[s.scenario].append(s)
-    dirs = tuple(dirs)
-    summaries = [
-        summarize(sid, rows, decisions, find(sid, rows[-1].scenario_file, dirs))
-        for sid, rows in by_scenario.items()
-    ]
+    known = index.scenarios if index.scenarios.dirs == dirs else None  # loaded by the update
+    summaries = []
+    for sid, rows in by_scenario.items():
+        recorded = rows[-1].scenario_file
+        scenario = known.loaded(recorded, sid) if known is not None else None
+        if scenario is None:
+            scenario = find(sid, recorded, dirs)
+        summaries.append(summarize(sid, rows, decisions, scenario))
     summaries.sort(key=lambda sc: (-len(sc.sessions), sc.id))
     return Cohort(
         tuple(summaries),
@@ -213,23 +229,38 @@ def summarize(
             (ending_id, end.title if end else ending_id, end.outcome if end else None, count)
         )
     picks: dict[str, Counter[tuple[str, str, bool]]] = defaultdict(Counter)
-    reached: dict[str, set[str]] = defaultdict(set)
-    steps: dict[str, list[int]] = defaultdict(list)
+    reached: dict[str, list[int]] = {}  # scene: [sessions, of them best]
+    steps: dict[str, list[int]] = {}  # scene: [sum of its steps, decisions there]
     times: dict[str, list[float]] = defaultdict(list)
     notes: dict[str, list[tuple[str, str]]] = defaultdict(list)
     flows: Counter[tuple[str, str]] = Counter()
+    # A hundred thousand decisions: one pass, each row unpacked once.
     for s in sessions:
-        for d in decisions.get(s.source, ()):
-            reached[d.scene].add(s.source)
-            steps[d.scene].append(d.step)
-            flows[(d.scene, d.goto)] += 1
-            if d.choice != CONTINUE:  # a narration scene is read, not decided: no split, no time
-                picks[d.scene][(d.choice, d.style, s.source in best)] += 1
-                times[d.scene].append(d.elapsed)
-            if d.reflection:
-                notes[d.scene].append((s.trainee, d.reflection))
+        path = decisions.get(s.source)
+        if not path:
+            continue
+        is_best, seen = s.source in best, set()
+        for _source, step, at, picked, style, _traits, elapsed, goto, _after, note in path:
+            seen.add(at)
+            total = steps.get(at)
+            if total is None:
+                steps[at] = [step, 1]
+            else:
+                total[0] += step
+                total[1] += 1
+            flows[(at, goto)] += 1
+            if picked != CONTINUE:  # a narration scene is read, not decided: no split, no time
+                picks[at][(picked, style, is_best)] += 1
+                times[at].append(elapsed)
+            if note:
+                notes[at].append((s.trainee, note))
+        for at in seen:
+            counted = reached.setdefault(at, [0, 0])
+            counted[0] += 1
+            counted[1] += is_best
     scenes = []
-    for scene_id in sorted(reached, key=lambda k: (statistics.fmean(steps[k]), k)):
+    # By the mean step a scene was decided at (the sum over the count: what fmean gives).
+    for scene_id in sorted(reached, key=lambda k: (steps[k][0] / steps[k][1], k)):
         scene = scenario.scenes.get(scene_id) if scenario else None
         counts: dict[str, list[int]] = {}
         styles: dict[str, str] = {}
@@ -245,13 +276,13 @@ def summarize(
             # Conditional text (format 1.1) as the author wrote it: a cohort saw many paths.
             text = sketch(choice.text) if choice else cid
             splits.append(ChoiceSplit(cid, text, styles[cid], b + r, b, r))
-        n_best = len(reached[scene_id] & best)
+        n_all, n_best = reached[scene_id]
         scenes.append(
             SceneSplit(
                 scene_id,
-                len(reached[scene_id]),
+                n_all,
                 n_best,
-                len(reached[scene_id]) - n_best,
+                n_all - n_best,
                 tuple(splits),
                 _median(times[scene_id]),
                 sketch(scene.reflect) or None if scene else None,
@@ -300,18 +331,17 @@ def trainee_rows(
         people[s.trainee].append(s)
     rows = []
     for name, own in people.items():
-        made = [d for s in own for d in decisions.get(s.source, ())]
+        finished = reached_best = manager = leader = neutral = 0
+        made: list[DecisionRow] = []
+        for s in own:  # one loop, not a sum() apiece: there may be thousands of trainees
+            finished += s.ending is not None
+            reached_best += s.source in best
+            manager += s.manager
+            leader += s.leader
+            neutral += s.neutral
+            made += decisions.get(s.source, ())
         rows.append(
-            TraineeRow(
-                name,
-                len(own),
-                sum(1 for s in own if s.finished),
-                sum(1 for s in own if s.source in best),
-                sum(s.manager for s in own),
-                sum(s.leader for s in own),
-                sum(s.neutral for s in own),
-                lean(made),
-            )
+            TraineeRow(name, len(own), finished, reached_best, manager, leader, neutral, lean(made))
         )
     rows.sort(key=lambda t: t.name.lower())
     return tuple(rows)

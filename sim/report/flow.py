@@ -42,7 +42,7 @@ def columns(sc: ScenarioSummary) -> dict[str, int]:
             if node not in depth and node not in ends:
                 depth[node] = 0
     last = max(depth.values(), default=0) + 1
-    for e in ends:
+    for e, *_ in sc.endings:  # in the summary's order, not a set's: the same file each run
         depth[e] = last
     for _a, b, _n in sc.flows:
         depth.setdefault(b, last)  # an ending no session finished at (cut after it)

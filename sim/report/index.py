@@ -15,37 +15,23 @@ memory for this run.
 
 from __future__ import annotations
 
-import json
+import gc
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
 
-from sim.log import SUFFIX, LogError, describe, home_dir
+from sim.log import SUFFIX, describe, home_dir
+from sim.report.stored import SCHEMA, Batch, text
 from sim.report.walk import Feed, LogSource, Scenarios, Walked, walk
 
 FILE_NAME = "report.sqlite3"
-VERSION = "5"
+VERSION = "6"
 """Changes when what the index stores changes; an index of another version is rebuilt."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files(
-    path TEXT PRIMARY KEY, inode INTEGER, size INTEGER, mtime_ns INTEGER, offset INTEGER);
-CREATE TABLE IF NOT EXISTS sessions(
-    source TEXT PRIMARY KEY, session TEXT, scenario TEXT, title TEXT, mode TEXT,
-    trainee TEXT, started TEXT, watch INTEGER, steps INTEGER, ending TEXT, outcome TEXT,
-    stopped TEXT, manager INTEGER, leader INTEGER, neutral INTEGER,
-    resumes INTEGER, rewinds INTEGER, changed INTEGER, problem TEXT, problem_line INTEGER,
-    path TEXT);
-CREATE INDEX IF NOT EXISTS by_scenario ON sessions(scenario, started);
-CREATE TABLE IF NOT EXISTS decisions(
-    source TEXT, step INTEGER, scene TEXT, choice TEXT, style TEXT, traits TEXT,
-    elapsed REAL, goto TEXT, after TEXT, reflection TEXT,
-    PRIMARY KEY(source, step)) WITHOUT ROWID;
-"""
 
 
 @attrs.frozen
@@ -131,6 +117,11 @@ class Index:
 
     @staticmethod
     def _ready(db: sqlite3.Connection) -> sqlite3.Connection:
+        """Settings for a cache that can always be rebuilt from the logs (a damaged file is
+        set aside and rebuilt, an index of another version is dropped): WAL, so the cohort
+        screen can read while a report writes, and ``synchronous=NORMAL``, no sync at each
+        commit. A cold index is one transaction of one row a session; a rollback journal or
+        none, or ``synchronous=OFF``, measured no faster on it (within 0.1 s of 2 s)."""
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         version = None
@@ -144,7 +135,7 @@ class Index:
                 "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS sessions;"
                 "DROP TABLE IF EXISTS decisions; DROP TABLE IF EXISTS meta;"
             )
-        db.executescript(_SCHEMA)
+        db.executescript(SCHEMA)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
         db.commit()
         return db
@@ -157,10 +148,9 @@ class Index:
     def add(self, feed: Feed) -> Walked:
         """Walk one session from any source and store it under ``feed.source``."""
         walked = walk(feed, self.scenarios)
-        batch = _Batch()
+        batch = Batch()
         batch.add(walked)
         with self.db:
-            self.db.execute("DELETE FROM decisions WHERE source=?", (walked.source,))
             batch.write(self.db)
         return walked
 
@@ -175,10 +165,10 @@ class Index:
         }
         sources: list[str] = []
         unchanged = 0
-        batch = _Batch()
         todo: list[tuple[str, tuple[int, int, int]]] = []
         for path in files:
-            source = os.path.abspath(path)
+            real = os.path.abspath(path)
+            source = text(real)  # the key; the file is read by its real name
             try:
                 st = os.stat(path)
             except OSError:
@@ -189,23 +179,21 @@ class Index:
             if seen is not None and (seen[:3] == stamp or _only_unfinished(path, seen)):
                 unchanged += 1
                 continue
-            if seen is not None:
-                batch.gone.append(source)
-            todo.append((source, stamp))
+            todo.append((real, stamp))
         jobs = min(self.jobs or _idle_cores(), len(todo) // PER_JOB)
-        if jobs > 1:
-            batches = _in_parallel(todo, jobs, self.scenarios.dirs)
-        else:
-            batches = [_read(todo, self.scenarios)]
+        with collector_paused():
+            if jobs > 1:
+                batches = _in_parallel(todo, jobs, self.scenarios)
+            else:
+                batches = [_read(todo, self.scenarios)]
         with self.db:
-            batch.write(self.db)
             for done in batches:
                 done.write(self.db)
         return Scan(tuple(sources), len(todo), unchanged, tuple(missing))
 
     def forget_missing(self, folder: Path, present: Iterable[str]) -> int:
         """Drop the sessions of files under ``folder`` that are gone; how many were dropped."""
-        root = os.path.join(os.path.abspath(folder), "")
+        root = text(os.path.join(os.path.abspath(folder), ""))
         keep = set(present)
         gone = [p for (p,) in self.db.execute("SELECT path FROM files") if p.startswith(root)]
         gone = [p for p in gone if p not in keep]
@@ -213,15 +201,31 @@ class Index:
             for p in gone:
                 self.db.execute("DELETE FROM files WHERE path=?", (p,))
                 self.db.execute("DELETE FROM sessions WHERE source=?", (p,))
-                self.db.execute("DELETE FROM decisions WHERE source=?", (p,))
         return len(gone)
 
     def rows(self, sql: str, params: Iterable[object] = ()) -> Iterator[tuple[object, ...]]:
         return iter(self.db.execute(sql, tuple(params)))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while indexing or building a report: ten thousand logs
+    make a million small objects and no cycles, and with the collector on it walks the
+    growing heap again and again (a third of a warm report's time). Any cycle made meanwhile
+    is collected once it is back on."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 PER_JOB = 1000
-"""Logs to read before a second process pays for its start (about a fifth of a second)."""
+"""Logs to read before a second process pays for itself: it loads the scenarios again and
+sends its rows back, and a spawned one (not forked) also imports leadsim, a fifth of a
+second."""
 
 
 def _idle_cores() -> int:
@@ -235,9 +239,9 @@ def _idle_cores() -> int:
     return max(1, min(4, int(cores - busy + 0.5)))
 
 
-def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios) -> _Batch:
+def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios) -> Batch:
     """Walk each log of ``todo`` (source, (inode, size, mtime)) into rows to store."""
-    batch = _Batch()
+    batch = Batch()
     for source, stamp in todo:
         path = Path(source)
         log = LogSource(path)
@@ -247,31 +251,41 @@ def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios
         else:
             batch.add(walk(log, scenarios))
             offset = _complete_offset(path, stamp[1]) if log.log.newline_missing else stamp[1]
-        batch.files.append((source, *stamp, offset))
+        batch.files.append((text(source), *stamp, offset))
     return batch
 
 
-def _read_part(todo: Sequence[tuple[str, tuple[int, int, int]]], dirs: tuple[Path, ...]) -> _Batch:
-    return _read(todo, Scenarios(dirs))
+def _read_part(todo: Sequence[tuple[str, tuple[int, int, int]]], dirs: tuple[Path, ...]) -> Batch:
+    with collector_paused():
+        return _read(todo, Scenarios(dirs))
 
 
 def _in_parallel(
-    todo: Sequence[tuple[str, tuple[int, int, int]]], jobs: int, dirs: tuple[Path, ...]
-) -> list[_Batch]:
-    """Read the logs in ``jobs`` processes (a cold index of ten thousand logs is mostly
-    parsing JSON, which one Python process does on one core). The processes are spawned,
-    not forked: the simulator calls this from a worker thread. Any failure of the pool
+    todo: Sequence[tuple[str, tuple[int, int, int]]], jobs: int, scenarios: Scenarios
+) -> list[Batch]:
+    """Read the logs in ``jobs`` processes, this one among them (a cold index of ten thousand
+    logs is mostly parsing JSON, which one Python process does on one core). On Linux, when
+    this process has one thread (``leadsim report``), the others are forked: they start in
+    milliseconds, with the modules loaded. Otherwise they are spawned and import leadsim
+    afresh, about a fifth of a second: the simulator calls this from a worker thread, and
+    forking a threaded process is unsafe (as is forking on macOS). Any failure of the pool
     falls back to reading here."""
     import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
     parts = [todo[i::jobs] for i in range(jobs)]
+    alone = threading.active_count() == 1
+    method = "fork" if sys.platform == "linux" and alone else "spawn"
+    dirs = scenarios.dirs
     try:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            return list(pool.map(_read_part, parts, [dirs] * jobs))
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(jobs - 1, mp_context=context) as pool:
+            others = [pool.submit(_read_part, part, dirs) for part in parts[1:]]
+            mine = _read(parts[0], scenarios)
+            return [mine] + [done.result() for done in others]
     except (OSError, RuntimeError, ImportError):  # no processes to be had: read them here
-        return [_read(todo, Scenarios(dirs))]
+        return [_read(todo, scenarios)]
 
 
 def _complete_offset(path: Path, size: int) -> int:
@@ -299,77 +313,3 @@ def _only_unfinished(path: Path, seen: tuple[int, int, int, int]) -> bool:
             return b"\n" not in f.read()
     except OSError:
         return False
-
-
-class _Batch:
-    """Rows to write in one transaction: one ``executemany`` per table rather than three
-    statements per session (a third off a cold index of ten thousand logs)."""
-
-    def __init__(self) -> None:
-        self.sessions: list[tuple[object, ...]] = []
-        self.decisions: list[tuple[object, ...]] = []
-        self.files: list[tuple[object, ...]] = []
-        self.gone: list[str] = []
-
-    def write(self, db: sqlite3.Connection) -> None:
-        db.executemany("DELETE FROM decisions WHERE source=?", [(s,) for s in self.gone])
-        db.executemany(
-            "INSERT OR REPLACE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            self.sessions,
-        )
-        db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?)", self.decisions)
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", self.files)
-
-    def unreadable(self, source: str, e: LogError | None) -> None:
-        """A log with no readable header or no scenario to be found: listed as a problem,
-        counted in no scenario."""
-        row: list[object] = [source, *[None] * 20]
-        row[7], row[8] = 0, 0  # watch, steps
-        row[18], row[19] = (e.message, e.line) if e else ("unreadable", 0)
-        self.sessions.append(tuple(row))
-
-    def add(self, w: Walked) -> None:
-        h, e = w.header, w.problem
-        if not w.counted:
-            self.unreadable(w.source, e)
-            return
-        self.sessions.append(
-            (
-                w.source,
-                h.session,
-                h.scenario,
-                h.title,
-                h.mode,
-                h.trainee,
-                h.started,
-                int(h.watch),
-                len(w.path),
-                w.ending,
-                w.outcome,
-                w.stopped,
-                w.tally.get("manager", 0),
-                w.tally.get("leader", 0),
-                w.tally.get("neutral", 0),
-                w.resumes,
-                w.rewinds,
-                int(w.changed),
-                (e.message + (f"; {e.hint}" if e.hint else "")) if e else None,
-                e.line if e else None,
-                h.path,
-            )
-        )
-        self.decisions.extend(
-            (
-                w.source,
-                rec.step,
-                rec.scene,
-                rec.choice,
-                rec.style,
-                ",".join(traits),
-                rec.elapsed,
-                rec.goto,
-                json.dumps(rec.after),
-                w.reflections.get(rec.step),
-            )
-            for rec, traits in zip(w.path, w.traits, strict=True)
-        )

@@ -4,7 +4,6 @@ decisions. The aggregation lives in :mod:`sim.report.cohort`."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -16,6 +15,10 @@ from sim.report.index import Index
 BALANCE = ("mostly managing", "leaning managing", "balanced", "leaning leading", "mostly leading")
 """Bands of the leader share of a session's managing and leading decisions (neutral aside)."""
 NO_NAME = "(no name)"
+SESSION_COLUMNS = (
+    "source, session, scenario, title, mode, trainee, started, watch, steps, ending, outcome, "
+    "stopped, manager, leader, neutral, resumes, rewinds, changed, problem, problem_line, path"
+)
 
 
 @attrs.frozen
@@ -90,14 +93,9 @@ class DecisionRow(NamedTuple):
     traits: tuple[str, ...]
     elapsed: float
     goto: str
-    after_json: str
+    after: dict[str, int]
+    """The meters after the decision, by name."""
     reflection: str | None
-
-    @property
-    def after(self) -> dict[str, int]:
-        """The meters after the decision (parsed when asked: most reports never ask)."""
-        values: dict[str, int] = json.loads(self.after_json)
-        return values
 
 
 def load_sessions(
@@ -123,7 +121,7 @@ def load_sessions(
     if not filters.include_watch:
         where.append("watch = 0")
     rows = db.execute(
-        "SELECT sessions.* FROM sessions JOIN picked USING (source) WHERE "
+        f"SELECT {SESSION_COLUMNS} FROM sessions JOIN picked USING (source) WHERE "
         + " AND ".join(where)
         + " ORDER BY started, source",
         params,
@@ -145,17 +143,25 @@ def load_sessions(
 
 
 def load_decisions(index: Index, sessions: Sequence[SessionRow]) -> dict[str, list[DecisionRow]]:
+    """Each session's effective path (:data:`sim.report.stored.DECISION` says how it is kept)."""
     wanted = {s.source for s in sessions}
-    found: dict[str, list[DecisionRow]] = defaultdict(list)
+    found: dict[str, list[DecisionRow]] = {}
+    traits: dict[str, tuple[str, ...]] = {"": ()}
     rows = index.db.execute(
-        "SELECT decisions.* FROM decisions JOIN picked USING (source) ORDER BY source, step"
+        "SELECT source, decisions FROM sessions JOIN picked USING (source) "
+        "WHERE decisions IS NOT NULL ORDER BY source"
     )
-    for source, step, scene, choice, style, traits, elapsed, goto, after, note in rows:
-        if source in wanted:
-            found[source].append(
-                DecisionRow(
-                    source, step, scene, choice, style, tuple(traits.split(",")) if traits else (),
-                    elapsed, goto, after, note,
-                )
-            )  # fmt: skip
+    for source, decisions in rows:
+        if source not in wanted:
+            continue
+        path = found[source] = []
+        for step, scene, choice, style, tags, elapsed, goto, after, note in json.loads(decisions):
+            kept = traits.get(tags)
+            if kept is None:
+                kept = traits[tags] = tuple(tags.split(","))
+            path.append(
+                DecisionRow(source, step, scene, choice, style, kept, elapsed, goto, after, note)
+            )
+        if not path:
+            del found[source]
     return found

@@ -31,7 +31,7 @@ from sim.log import (
     RewindRecord,
 )
 from sim.log.replay import Located, Walker, find_scenario
-from sim.model import CONTINUE
+from sim.model import CONTINUE, Scenario
 
 
 class Feed(Protocol):
@@ -105,7 +105,8 @@ class Walked:
     source: str
     header: Header
     path: tuple[DecisionRecord, ...]
-    traits: tuple[tuple[str, ...], ...]
+    traits: tuple[str, ...]
+    """Each decision's choice's traits, comma-separated (the choice as the scenario has it)."""
     reflections: dict[int, str]
     ending: str | None
     outcome: str | None
@@ -127,6 +128,7 @@ class Scenarios:
     def __init__(self, dirs: Iterable[Path] = ()) -> None:
         self.dirs = tuple(dirs)
         self._found: dict[tuple[str, str, str], Located | LogError] = {}
+        self._traits: dict[int, dict[tuple[str, str], str]] = {}
 
     def find(self, header: Header, source: str) -> Located:
         key = (header.path, header.scenario, header.sha256)
@@ -141,6 +143,25 @@ class Scenarios:
             raise LogError(source, 1, found.message, found.hint)
         return found
 
+    def loaded(self, recorded: str, scenario_id: str) -> Scenario | None:
+        """The scenario already loaded for sessions that recorded the file ``recorded``, if
+        its id is ``scenario_id`` (what :func:`sim.report.cohort.find` would load again)."""
+        for (path, _id, _digest), found in self._found.items():
+            if path == recorded and isinstance(found, Located) and found.scenario.id == scenario_id:
+                return found.scenario
+        return None
+
+    def traits(self, scenario: Scenario) -> dict[tuple[str, str], str]:
+        """Each (scene, choice) of ``scenario`` with the choice's traits, comma-separated:
+        made once per scenario, as a hundred thousand decisions make a few hundred choices."""
+        table = self._traits.get(id(scenario))
+        if table is None:
+            table = self._traits[id(scenario)] = {}
+            for scene_id, scene in scenario.scenes.items():
+                for choice in scene.choices:  # the first of an id, as Scene.choice finds it
+                    table.setdefault((scene_id, choice.id), ",".join(choice.traits))
+        return table
+
 
 def walk(feed: Feed, scenarios: Scenarios) -> Walked:
     """Feed a session's records through the replay walker; never raises for a bad session."""
@@ -153,6 +174,7 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
     # The report counts what was recorded; checking each decision against the engine is
     # `replay --verify`'s job and would double the cost of a cold index.
     walker.following = False
+    walker.saved.clear()  # nor take it up again after a rewind to the start
     path: list[DecisionRecord] = []
     reflections: dict[int, str] = {}
     resumes = rewinds = 0
@@ -163,25 +185,22 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
             if step is not None:
                 path.append(step.record)
             elif isinstance(record, ReflectionRecord):
-                reflections[record.step] = record.answer
+                if record.step <= walker.step:  # one ahead of the session is on no step of it
+                    reflections[record.step] = record.answer
             elif isinstance(record, RewindRecord):
                 rewinds += 1
+                # The walker's step is where the session stands: after a rewind, what lies
+                # beyond it is no longer the session's path (only a rewind moves it back).
+                del path[walker.step :]
+                for gone in [s for s in reflections if s > walker.step]:
+                    del reflections[gone]
             elif isinstance(record, ResumeRecord):
                 resumes += 1
-            # The walker's step is where the session stands: after a rewind, what lies
-            # beyond it is no longer the session's path.
-            del path[walker.step :]
-            for gone in [s for s in reflections if s > walker.step]:
-                del reflections[gone]
     except LogError as e:
         problem = e
     scenario = located.scenario
-    traits = []
-    for rec in path:
-        scene = scenario.scenes.get(rec.scene)
-        choice = scene.choice(rec.choice) if scene is not None else None
-        tags = choice.traits if choice is not None else ()
-        traits.append(tags)
+    table = scenarios.traits(scenario)
+    traits = tuple(table.get((rec.scene, rec.choice), "") for rec in path)
     ended: EndRecord | None = walker.ended
     ending = ended.ending if ended is not None else None
     if ended is not None:  # the end line's tally is the engine's (tally_by_style)
@@ -196,7 +215,7 @@ def walk(feed: Feed, scenarios: Scenarios) -> Walked:
         feed.source,
         header,
         tuple(path),
-        tuple(traits),
+        traits,
         reflections,
         ending,
         end.outcome if end is not None else None,

@@ -125,3 +125,18 @@ def test_a_cohort_written_twice_from_one_seed_is_the_same(tmp_path: Path) -> Non
         return [json.loads(x).get("choice") for x in path.read_text().splitlines()]
 
     assert choices(a) == choices(b)
+
+
+def test_the_same_cohort_makes_the_same_html_file_every_time(cohort: Path, tmp_path: Path) -> None:
+    # A trainer who reruns a report, or diffs two, must not see changes that are not there:
+    # no output may depend on the order Python happens to hash strings in.
+    made = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"report-{seed}.html"
+        done = leadsim(
+            "report", str(cohort), "--index", ":memory:", "--html", str(out),
+            env={"LEADSIM_HOME": str(tmp_path), "PYTHONHASHSEED": seed},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        made.append(out.read_bytes())
+    assert made[0] == made[1]

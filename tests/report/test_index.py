@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from sim.model import Scenario
 from sim.report.cohort import build
 from sim.report.index import Index
 from sim.report.rows import Filters, time_bound
+from sim.report.text import report_text
 from sim.report.walk import Given
 from sim.sessions.session import Session
 
@@ -222,9 +224,13 @@ def test_time_bounds_read_dates_and_times() -> None:
         time_bound("last tuesday")
 
 
+@pytest.mark.parametrize("thread", [False, True], ids=["forked", "spawned from a thread"])
 def test_reading_in_several_processes_gives_the_same_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, thread: bool
 ) -> None:
+    import multiprocessing
+    import threading
+
     from sim.report import index as index_module
     from sim.report.synthetic import write_cohort
 
@@ -238,12 +244,33 @@ def test_reading_in_several_processes_gives_the_same_index(
         return batches
 
     monkeypatch.setattr(index_module, "_in_parallel", counted)
-    alone, shared = Index(None, jobs=1), Index(None, jobs=2)
+    methods: list[str | None] = []
+    real_context = multiprocessing.get_context
+
+    def context(method: str | None = None) -> Any:
+        methods.append(method)
+        return real_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", context)
+    alone = Index(None, jobs=1)
     one = build(alone, alone.update([tmp_path / "logs"]).sources)
-    two = build(shared, shared.update([tmp_path / "logs"]).sources)
+    found: list[Any] = []
+
+    def shared() -> None:
+        index = Index(None, jobs=2)
+        found.append(build(index, index.update([tmp_path / "logs"]).sources))
+
+    if thread:  # as the simulator's cohort screen reads (forking a threaded process is unsafe)
+        worker = threading.Thread(target=shared)
+        worker.start()
+        worker.join()
+    else:
+        shared()
+    [two] = found
     assert one.sessions == two.sessions and one.problems == two.problems
     assert one.decisions == two.decisions and len(one.sessions) > 20
     assert parts == [2]  # two processes did read, and nothing fell back
+    assert methods == ["spawn" if thread else "fork"]
 
 
 def test_a_session_of_a_scenario_that_is_gone_is_listed_not_counted(
@@ -256,3 +283,22 @@ def test_a_session_of_a_scenario_that_is_gone_is_listed_not_counted(
     assert cohort.sessions == []
     [(_where, line, message)] = cohort.problems
     assert line == 1 and "cannot find scenario 'long-gone'" in message
+
+
+def test_text_no_terminal_can_print_is_shown_escaped(scenario: Scenario, tmp_path: Path) -> None:
+    """A log line may escape a lone surrogate (``\\ud800``), and a log's file name may hold a
+    byte that is no UTF-8: neither can be stored or printed as it is, so both are shown as
+    their escapes (the report used to stop with a traceback)."""
+    path = rewound(scenario, tmp_path)
+    text = path.read_text().replace('"trainee":"Ana"', '"trainee":"Ana\\udc80"')
+    text = text.replace("they were quiet", "they were \\ud800quiet")
+    path.unlink()
+    (tmp_path / os.fsdecode(b"odd-\xff.jsonl")).write_text(text)
+    index = Index(tmp_path / "index.sqlite3")
+    cohort = report(index, tmp_path)
+    [row] = cohort.sessions
+    assert row.trainee == "Ana\\udc80" and row.source.endswith("odd-\\udcff.jsonl")
+    reflections = [a for s in cohort.scenarios[0].scenes for _w, a in s.reflections]
+    assert "they were \\ud800quiet" in reflections
+    assert "Ana\\udc80" in report_text(cohort).encode().decode()
+    assert index.update([tmp_path]).read == 0  # and known again by that name next time
