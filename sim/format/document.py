@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from sim.format import allow
 from sim.format.diagnostics import errors
 from sim.format.elements import Elements
+from sim.format.events import MAX_ENTRY_VALUES, holds_more_than, too_many_values
 from sim.format.keys import (
     ELEMENT_ID,
     SCENARIO_ID,
@@ -249,7 +250,7 @@ class Document:
 def build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
     """The scenario of a whole node graph (None after reporting why there is none)."""
     top = r.mapping(root, "the scenario")
-    if top is None:
+    if top is None or _oversized(r, top):
         return None
     doc = Document(r, top, root)
     doc.read_head()
@@ -263,3 +264,19 @@ def build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
     for key, (key_node, node) in ending_nodes.items():
         doc.ending(key, key_node, node)
     return doc.finish(digest)
+
+
+def _oversized(r: NodeReader, top: dict[str, tuple[Node, Node]]) -> bool:
+    """Whether a setting, scene or ending holds more than :data:`MAX_ENTRY_VALUES` values
+    (then reported at its key, as the streamed reading refuses a large file's)."""
+    entries = [(repr(k), kv) for k, kv in top.items() if k not in ("scenes", "endings")]
+    for section in ("scenes", "endings"):
+        listed = top.get(section, (None, None))[1]
+        if isinstance(listed, MappingNode):
+            entries += [(f"{section[:-1]} {short(str(kv[0].value))}", kv) for kv in listed.value]
+    for what, (key, value) in entries:
+        if holds_more_than(value, MAX_ENTRY_VALUES):
+            refusal = too_many_values(key.start_mark, what)
+            r.error(refusal.code, key, refusal.message, refusal.hint)
+            return True
+    return False

@@ -19,22 +19,31 @@ import hashlib
 from pathlib import Path
 
 import yaml
+from yaml.events import AliasEvent, MappingStartEvent
 from yaml.nodes import Node, ScalarNode
 
 from sim.format.diagnostics import Diagnostic, ScenarioError, bounded, errors
 from sim.format.document import HEAD_KEYS, Document, build
-from sim.format.events import EventComposer, Unsupported
+from sim.format.events import (
+    MAX_ENTRY_VALUES,
+    EventComposer,
+    Unsupported,
+    unstreamable,
+)
 from sim.format.nodes import (
+    ALIAS_LIMIT,
     MAX_ALIAS_EXPANSIONS,
     MAX_NUMBER_CHARS,
     MERGE_TAG,
     NodeReader,
     reused_scalars,
+    short,
 )
 from sim.format.yamlsource import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_VALUES,
+    TOO_NESTED,
     SafeLoader,
     compose,
     estimated_values,
@@ -45,11 +54,13 @@ from sim.model import Scenario
 
 STREAM_FROM = 1 << 20
 """Text this long (1 Mi characters, about 1,600 scenes) or longer is composed a scene at a
-time (:mod:`sim.format.events`), so the loader never holds the whole file's node graph."""
+time (:mod:`sim.format.events`), so the loader never holds the whole file's node graph; such
+a file laid out so that it cannot be read that way is refused (LS004), not read whole."""
 
 __all__ = [
     "MAX_ALIAS_EXPANSIONS",
     "MAX_DEPTH",
+    "MAX_ENTRY_VALUES",
     "MAX_FILE_BYTES",
     "MAX_NUMBER_CHARS",
     "MAX_VALUES",
@@ -79,9 +90,8 @@ def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None
     collecting = gc.isenabled()
     gc.disable()
     try:
-        large = len(source) >= STREAM_FROM and estimated_values(source) <= MAX_VALUES
-        if large and (streamed := stream_text(source, path, digest)) is not None:
-            return streamed
+        if len(source) >= STREAM_FROM and estimated_values(source) <= MAX_VALUES:
+            return stream_text(source, path, digest)
         text = source if isinstance(source, str) else source.decode("utf-8-sig")
         del source
         root, diags = compose(text, path)
@@ -98,88 +108,159 @@ def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None
 
 def stream_text(
     source: str | bytes, path: str, digest: str
-) -> tuple[Scenario | None, list[Diagnostic]] | None:
-    """What :func:`parse_text` returns, read a scene at a time; None when the file needs its
-    whole node graph (anything the streamed reading does not handle exactly as the full one
-    does: an alias past the limit, nesting near it, merge keys or repeated keys where scenes
-    are listed, settings after the scenes), which is then composed in full. Holding one
-    scene's nodes at a time keeps a large file's peak memory under ten times its size
-    (docs/authoring.md, "Size limits").
+) -> tuple[Scenario | None, list[Diagnostic]]:
+    """What :func:`parse_text` returns, read a scene at a time, so a large file's peak memory
+    stays under ten times its size (docs/authoring.md, "Size limits"). A file that cannot be
+    read this way (settings after the scenes, an alias or merge key where scenes are listed,
+    an entry of more than :data:`MAX_ENTRY_VALUES` values, ...) is refused with one
+    diagnostic at the place that forces it and what to change: composing it whole instead
+    would take about 46 times its size.
 
-    A mistake YAML itself reports (syntax, a character it refuses) is reported from here:
-    the streamed reading has then passed every event before it, and composing the whole file
-    would stop at the same event with the same error, after building the graph up to it."""
+    A mistake YAML itself reports (syntax, a character it refuses, an undefined alias, a
+    second document) is reported as the whole-file reading reports it: the streamed reading
+    has then passed every event before it, and composing the whole file would stop at the
+    same event with the same error."""
     events = EventComposer(source)
     try:
-        return _streamed(events, NodeReader(path), digest)
-    except (yaml.reader.ReaderError, yaml.scanner.ScannerError, yaml.parser.ParserError) as e:
+        return _streamed(events, NodeReader(path), digest, source)
+    except yaml.YAMLError as e:
         return None, [yaml_problem(e, source, path)]
-    except (Unsupported, yaml.YAMLError, RecursionError):
-        return None
+    except Unsupported as e:
+        return None, [Diagnostic(e.code, "error", e.message, e.hint, path, e.line, e.column)]
+    except RecursionError:
+        return None, [Diagnostic("LS004", "error", TOO_NESTED, "flatten it", path)]
     finally:
         events.close()
 
 
 def _streamed(
-    c: EventComposer, r: NodeReader, digest: str
+    c: EventComposer, r: NodeReader, digest: str, source: str | bytes
 ) -> tuple[Scenario | None, list[Diagnostic]]:
     root = c.root()
     top: dict[str, tuple[Node, Node]] = {}
     doc: Document | None = None
+    first = ""  # 'scenes' or 'endings', whichever came first
     while not c.at_end():
-        key = c.node(2)
-        if not isinstance(key, ScalarNode) or key.tag == MERGE_TAG or str(key.value) in top:
-            raise Unsupported
+        key = c.node(2, "a key")
+        if not isinstance(key, ScalarNode):
+            r.not_plain(key, "the scenario")
+            c.node(2, "a value", key.start_mark)
+            continue
         name = str(key.value)
-        if doc is not None and name in HEAD_KEYS:
-            raise Unsupported  # a setting the scenes already needed
+        if key.tag == MERGE_TAG:
+            fix = "write the settings out instead of merging them in"
+            raise unstreamable(key.start_mark, "'<<' merges settings into the scenario", fix)
+        if name in top and name not in ("scenes", "endings"):
+            r.twice(key, top[name][0], "the scenario")
+            c.node(2, repr(name), key.start_mark)
+            continue
+        if doc is not None and (name in HEAD_KEYS or name in top):
+            fix = f"move '{name}:' above '{first}:'"
+            if name == first:
+                fix = f"list every {name[:-1]} under one '{name}:'"
+            raise unstreamable(key.start_mark, f"'{name}:' comes after '{first}:'", fix)
         if name not in ("scenes", "endings"):
-            top[name] = (key, c.node(2))
+            top[name] = (key, c.node(2, repr(name), key.start_mark))
             continue
         if not c.plain_mapping_next():
-            raise Unsupported  # a list of scenes an alias names, or no list at all
+            why, fix = _not_listed(c.peek(), name)
+            raise unstreamable(key.start_mark, why, fix)
         if name == "scenes" and "endings" in top:
-            raise Unsupported  # endings are checked against the scenes' names
+            fix = "move 'endings:' and its endings below the scenes"
+            raise unstreamable(key.start_mark, "'endings:' comes before 'scenes:'", fix)
         listed = c.open_mapping()
         top[name] = (key, listed)
         if doc is None:
-            if "allow" in top:
-                raise Unsupported  # a file-wide range ends where the file does: not known yet
+            first = name
+            root.end_mark = c.end_of_file()  # where a file-wide 'allow:' ends
             doc = Document(r, top, root)
             doc.read_head()
-        _entries(c, r, doc, doc.scene if name == "scenes" else doc.ending)
+        if _entries(c, r, doc, name, listed, source):
+            return None, [d for d in r.diags if d.code == "LS004"]
         c.close_mapping(listed)
     c.finish()
-    if doc is None or not r.charge(c.scalar_aliases):
-        raise Unsupported
+    if doc is None:  # no scenes, nor endings: what the file has is checked as a whole file's
+        doc = Document(r, top, root)
+        doc.read_head()
+    if not r.charge(c.scalar_aliases):
+        raise Unsupported(root.start_mark, *ALIAS_LIMIT)
     c.scalar_aliases = 0
     scenario = doc.finish(digest)
     if r.refused:
-        raise Unsupported
+        return None, [d for d in r.diags if d.code == "LS004"]
     found = bounded(r.diags, r.path, r.dropped)
     return (None if errors(found) else scenario), found
 
 
-def _entries(c: EventComposer, r: NodeReader, doc: Document, read: object) -> None:
-    """Read each entry of 'scenes:' or 'endings:' as it is composed, then forget its nodes."""
-    names: set[str] = set()
+def _not_listed(ev: object, name: str) -> tuple[str, str]:
+    """Why the value of 'scenes:' or 'endings:' (its first event ``ev``) is not read a scene at
+    a time, and what to change."""
+    one = name[:-1]
+    if isinstance(ev, AliasEvent):
+        return f"'{name}:' is an alias", f"write the {name} out instead of an alias"
+    if isinstance(ev, MappingStartEvent):  # anchored or tagged
+        return f"'{name}:' is anchored or tagged", f"remove the '&name' or '!tag' after '{name}:'"
+    return f"'{name}:' is not a mapping", f"write each {one} as '{one}-id:' indented under it"
+
+
+def _entries(
+    c: EventComposer, r: NodeReader, doc: Document, name: str, listed: Node, source: str | bytes
+) -> bool:
+    """Read each entry of 'scenes:' or 'endings:' as it is composed, then forget its nodes;
+    True when the file was refused for re-using nodes too often."""
+    scenes = name == "scenes"
+    read, ids = (doc.scene, doc.scene_ids) if scenes else (doc.ending, doc.ending_ids)
+    where = f"'{name}'"
+    empty = True
     while not c.at_end():
-        key = c.node(3)
-        if not isinstance(key, ScalarNode) or key.tag == MERGE_TAG or str(key.value) in names:
-            raise Unsupported
-        names.add(str(key.value))
-        node = c.node(3)
+        key = c.node(3, f"a key in {where}")
+        if not isinstance(key, ScalarNode):
+            r.not_plain(key, where)
+            c.node(3, "a value", key.start_mark)
+            continue
+        if key.tag == MERGE_TAG:
+            why = f"'<<' merges {name} into '{name}:'"
+            raise unstreamable(key.start_mark, why, f"write those {name} out instead")
+        label = str(key.value)
+        node = c.node(3, f"{name[:-1]} {short(label)}", key.start_mark)
+        if label in ids:  # already listed: reported as the whole-file reading does
+            r.twice(key, _first_key(source, name, label), where)
+            continue
+        empty = False
         if not r.charge(c.scalar_aliases):
-            raise Unsupported  # the full path refuses the file before reading it
+            raise Unsupported(key.start_mark, *ALIAS_LIMIT)
         c.scalar_aliases = 0
-        read(str(key.value), key, node)  # type: ignore[operator]
+        read(label, key, node)
         if r.refused:
-            raise Unsupported
+            return True
         r.forget(c.unpinned(node))
         if id(node) not in c.pinned:
             doc.read.discard(id(node))
-    if not names:
-        raise Unsupported  # an empty list: the full path says so
+    if empty:
+        doc.empty(name, listed)
+    return False
+
+
+def _first_key(source: str | bytes, section: str, label: str) -> Node:
+    """The key ``label`` first listed under ``section`` (for the message about its second
+    listing): found by reading the file again, a key at a time, rather than keeping every
+    key's line for a mistake few files make."""
+    c = EventComposer(source)
+    try:
+        c.root()
+        while True:
+            key = c.node(2, "a key")
+            if not (isinstance(key, ScalarNode) and key.value == section):
+                c.node(2, "a value")
+                continue
+            c.open_mapping()
+            while True:
+                found = c.node(3, "a key")
+                if isinstance(found, ScalarNode) and found.value == label:
+                    return found
+                c.node(3, "a value")
+    finally:
+        c.close()
 
 
 def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:

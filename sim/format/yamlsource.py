@@ -31,6 +31,9 @@ size (under 600 MB); docs/authoring.md, "Size limits", says which files cost mor
 MAX_DEPTH = 64
 """Deepest nesting of YAML collections accepted; a scenario needs about eight."""
 
+TOO_DEEP = (f"the YAML nests deeper than {MAX_DEPTH} levels", "a scenario needs about eight")
+TOO_NESTED = "the YAML is nested too deeply to read"
+
 MAX_VALUES = 8_000_000
 """Most values (estimated from the separators in the text) a file may hold: composing costs
 about 300 bytes a node, so a 64 MiB file of one-character list items would need ~10 GB."""
@@ -238,15 +241,7 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
     except yaml.YAMLError as e:
         return None, [yaml_problem(e, text, path)]
     except RecursionError:
-        return None, [
-            Diagnostic(
-                "LS004",
-                "error",
-                "the YAML is nested too deeply to read",
-                "flatten it",
-                path,
-            )
-        ]
+        return None, [Diagnostic("LS004", "error", TOO_NESTED, "flatten it", path)]
     if root is None:
         return None, [
             Diagnostic(
@@ -258,15 +253,7 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
             )
         ]
     if not _depth_ok(root):
-        return None, [
-            Diagnostic(
-                "LS004",
-                "error",
-                f"the YAML nests deeper than {MAX_DEPTH} levels",
-                "a scenario needs about eight",
-                path,
-            )
-        ]
+        return None, [Diagnostic("LS004", "error", *TOO_DEEP, path)]
     if not isinstance(root, MappingNode):
         what = "a list" if isinstance(root, SequenceNode) else "a single value"
         d = Diagnostic(

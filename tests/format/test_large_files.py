@@ -60,6 +60,9 @@ def test_a_file_parsed_from_its_bytes_reads_as_its_text_does(
     streamed, streamed_diags = loader.check(path)
     monkeypatch.setattr(loader, "STREAM_FROM", 10**12)  # the whole graph, from the text
     whole, whole_diags = loader.check(path)
+    if name == "meters after the scenes":  # refused when large (test_refusals.py)
+        assert [d.code for d in streamed_diags] == ["LS004"] and streamed is None
+        return
     assert [d.format() for d in streamed_diags] == [d.format() for d in whole_diags]
     assert streamed == whole
     assert positions(streamed) == positions(whole)
