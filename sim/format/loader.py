@@ -22,7 +22,7 @@ import yaml
 from yaml.events import AliasEvent, MappingStartEvent
 from yaml.nodes import Node, ScalarNode
 
-from sim.format.diagnostics import Diagnostic, ScenarioError, bounded, errors
+from sim.format.diagnostics import MAX_DIAGNOSTICS, Diagnostic, ScenarioError, bounded, errors
 from sim.format.document import HEAD_KEYS, Document, build
 from sim.format.events import (
     MAX_ENTRY_VALUES,
@@ -212,6 +212,7 @@ def _entries(
     read, ids = (doc.scene, doc.scene_ids) if scenes else (doc.ending, doc.ending_ids)
     where = f"'{name}'"
     empty = True
+    again: list[Node] = []  # keys listed a second time (as many as can be reported)
     while not c.at_end():
         key = c.node(3, f"a key in {where}")
         if not isinstance(key, ScalarNode):
@@ -223,8 +224,11 @@ def _entries(
             raise unstreamable(key.start_mark, why, f"write those {name} out instead")
         label = str(key.value)
         node = c.node(3, f"{name[:-1]} {short(label)}", key.start_mark)
-        if label in ids:  # already listed: reported as the whole-file reading does
-            r.twice(key, _first_key(source, name, label), where)
+        if label in ids:  # reported below, as the whole-file reading reports it
+            if len(again) < MAX_DIAGNOSTICS:
+                again.append(key)
+            else:  # later in the file than as many diagnostics as are kept: counted
+                r.dropped += 1
             continue
         empty = False
         if not r.charge(c.scalar_aliases):
@@ -238,29 +242,36 @@ def _entries(
             doc.read.discard(id(node))
     if empty:
         doc.empty(name, listed)
+    if again:
+        first = _first_keys(source, name, {str(k.value) for k in again})
+        for key in again:
+            r.twice(key, first[str(key.value)], where)
     return False
 
 
-def _first_key(source: str | bytes, section: str, label: str) -> Node:
-    """The key ``label`` first listed under ``section`` (for the message about its second
-    listing): found by reading the file again, a key at a time, rather than keeping every
-    key's line for a mistake few files make."""
+def _first_keys(source: str | bytes, section: str, labels: set[str]) -> dict[str, Node]:
+    """The key each of ``labels`` is first listed with under ``section`` (for the messages
+    about their second listing): found by reading the file once more, a key at a time,
+    rather than keeping every key's line for a mistake few files make."""
+    found: dict[str, Node] = {}
     c = EventComposer(source)
     try:
         c.root()
-        while True:
+        while not c.at_end():
             key = c.node(2, "a key")
             if not (isinstance(key, ScalarNode) and key.value == section):
                 c.node(2, "a value")
                 continue
             c.open_mapping()
-            while True:
-                found = c.node(3, "a key")
-                if isinstance(found, ScalarNode) and found.value == label:
-                    return found
+            while len(found) < len(labels):
+                listed = c.node(3, "a key")
+                if isinstance(listed, ScalarNode) and listed.value in labels:
+                    found.setdefault(listed.value, listed)
                 c.node(3, "a value")
+            return found
     finally:
         c.close()
+    return found
 
 
 def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:
