@@ -8,7 +8,7 @@ endings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, KeysView
 
 from yaml.nodes import Node, ScalarNode
 
@@ -29,6 +29,8 @@ from sim.format.yamlsource import where
 from sim.model import Effects, Guard, Meter, MeterChange, Route, Where
 
 NO_NAMES: frozenset[str] = frozenset()
+NO_EFFECTS = Effects()
+"""What a choice without effects holds: one shared value, not an object of 80 bytes each."""
 
 
 def _frozen(names: set[str]) -> frozenset[str]:
@@ -97,7 +99,7 @@ class ValueReader:
         self.pending.append((parsed, node))
         return Guard(parsed, where=where(node))
 
-    def check_names(self, scenes: set[str]) -> None:
+    def check_names(self, scenes: KeysView[str]) -> None:
         known = self.meter_names | self.flags_written | self.declared_flags
         unknown: dict[str, list[Where]] = {}
         for cond, node in self.pending:
@@ -198,7 +200,7 @@ class ValueReader:
     def effects(self, node: Node, what: str) -> Effects:
         items = self.r.mapping(node, what)
         if items is None:
-            return Effects()
+            return NO_EFFECTS
         changes: list[MeterChange] = []
         set_flags: set[str] = set()
         clear_flags: set[str] = set()
@@ -219,6 +221,8 @@ class ValueReader:
             change = self.meter_change(key, value_node, what)
             if change is not None:
                 changes.append(change)
+        if not (changes or set_flags or clear_flags):
+            return NO_EFFECTS
         return Effects(tuple(changes), _frozen(set_flags), _frozen(clear_flags))
 
     def _written(self, key: str) -> dict[str, Where] | None:

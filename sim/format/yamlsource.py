@@ -74,21 +74,10 @@ def estimated_values(text: str | bytes) -> int:
     return line_breaks(text) + text.count(",") + text.count(": ")
 
 
-_last_line = [0]
-"""The line number :func:`where` gave last, so the next position on the same line shares it."""
-
-
 def where(node: Node) -> Where:
-    """The node's position (1-based). A line number past 256 is an int object of 32 bytes
-    of its own, and a file often has several elements to a line (a choice's meter changes,
-    a one-line scene), so positions on the line just seen share its number: about 0.15 times
-    the file's size less for a generated 100,000-scene file, 0.8 times for one-line scenes."""
-    line = node.start_mark.line + 1
-    if line == _last_line[0]:
-        line = _last_line[0]
-    else:
-        _last_line[0] = line
-    return Where(line, node.start_mark.column + 1)
+    """The node's position (1-based)."""
+    mark = node.start_mark
+    return Where(mark.line + 1, mark.column + 1)
 
 
 def _line_col(node: Node) -> tuple[int, int]:
