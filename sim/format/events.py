@@ -12,6 +12,8 @@ whole instead would take about 46 times its size.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from sys import intern
 from typing import Any
 
@@ -29,7 +31,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sim.format.yamlsource import MAX_DEPTH, TOO_DEEP, SafeLoader, line_breaks
+from sim.format.yamlsource import MAX_DEPTH, TOO_DEEP, SafeLoader, line_breaks, read_bounded
 
 SHARED_CHARS = 24
 """Values this short (ids, styles, meter names, which a file repeats thousands of times) are
@@ -90,12 +92,54 @@ def too_many_values(at: Any, what: str) -> Unsupported:
     )
 
 
+PIECE_BYTES = 1 << 20
+
+
+class Pieces:
+    """A large file's bytes, handed to libyaml a piece (1 MiB) at a time, each piece dropped
+    once it is read: the loader's peak comes as the last scenes are read, and the whole file
+    held until then was a tenth of it. :meth:`whole` reads the file again for what needs
+    all of it at once (the line of a YAML error, a repeated key's first listing)."""
+
+    def __init__(self, data: bytes, path: Path) -> None:
+        self.lines = line_breaks(data)
+        self._path = path
+        self._pieces = [data[i : i + PIECE_BYTES] for i in range(0, len(data), PIECE_BYTES)]
+        self._pieces.reverse()  # the next piece last, so each is popped off in turn
+        self._at = 0
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` more bytes (libyaml asks for a few KB at a time); b"" at the end."""
+        while self._pieces and self._at >= len(self._pieces[-1]):
+            self._pieces.pop()
+            self._at = 0
+        if not self._pieces:
+            return b""
+        out = self._pieces[-1][self._at : self._at + size]
+        self._at += len(out)
+        return out
+
+    def whole(self) -> bytes:
+        with self._path.open("rb") as f:
+            return read_bounded(f, os.fstat(f.fileno()).st_size)
+
+
+Source = str | bytes | Pieces
+"""What the parser reads: a text, a file's UTF-8 bytes, or a large file's bytes in pieces."""
+
+
+def whole(source: Source) -> str | bytes:
+    """All of ``source`` at once (a large file's bytes read again)."""
+    return source.whole() if isinstance(source, Pieces) else source
+
+
 class EventComposer:
     """Builds nodes from the parser's events, one sub-tree at a time. Anchored nodes are kept
     (an alias may name them later); everything else is the caller's to drop."""
 
-    def __init__(self, source: str | bytes) -> None:
-        """``source``: the text, or the file's UTF-8 bytes (libyaml reads them in place)."""
+    def __init__(self, source: Source) -> None:
+        """``source``: the text, or the file's UTF-8 bytes (libyaml reads them in place, or a
+        piece at a time)."""
         self._loader = SafeLoader(source)
         self._source = source
         self._get = self._loader.get_event
@@ -149,7 +193,9 @@ class EventComposer:
     def end_of_file(self) -> Mark:
         """A mark at the start of the line after the file's last line break: where the root
         mapping of a file that ends in one ends, as the whole-file reading marks it."""
-        return Mark("<end>", len(self._source), line_breaks(self._source), 0, None, None)  # type: ignore[arg-type]
+        source = self._source
+        lines = source.lines if isinstance(source, Pieces) else line_breaks(source)
+        return Mark("<end>", 0, lines, 0, None, None)  # type: ignore[arg-type]
 
     def at_end(self) -> bool:
         """Whether the open mapping has no more entries."""

@@ -27,8 +27,11 @@ from sim.format.document import HEAD_KEYS, Document, build
 from sim.format.events import (
     MAX_ENTRY_VALUES,
     EventComposer,
+    Pieces,
+    Source,
     Unsupported,
     unstreamable,
+    whole,
 )
 from sim.format.nodes import (
     ALIAS_LIMIT,
@@ -81,7 +84,7 @@ def parse_text(
     return _parse(text, path, digest)
 
 
-def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None, list[Diagnostic]]:
+def _parse(source: Source, path: str, digest: str) -> tuple[Scenario | None, list[Diagnostic]]:
     """:func:`parse_text` of the text, or of a file's UTF-8 bytes (checked to decode)."""
     # Composing allocates a node, two marks and a string per scalar and frees none of them,
     # so the cycle collector keeps rescanning a growing heap for nothing: with it paused, a
@@ -90,7 +93,9 @@ def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if len(source) >= STREAM_FROM and estimated_values(source) <= MAX_VALUES:
+        if isinstance(source, Pieces) or (
+            len(source) >= STREAM_FROM and estimated_values(source) <= MAX_VALUES
+        ):
             return stream_text(source, path, digest)
         text = source if isinstance(source, str) else source.decode("utf-8-sig")
         del source
@@ -106,9 +111,7 @@ def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None
     return (None if errors(found) else scenario), found
 
 
-def stream_text(
-    source: str | bytes, path: str, digest: str
-) -> tuple[Scenario | None, list[Diagnostic]]:
+def stream_text(source: Source, path: str, digest: str) -> tuple[Scenario | None, list[Diagnostic]]:
     """What :func:`parse_text` returns, read a scene at a time, so a large file's peak memory
     stays under ten times its size (docs/authoring.md, "Size limits"). A file that cannot be
     read this way (settings after the scenes, an alias or merge key where scenes are listed,
@@ -124,7 +127,7 @@ def stream_text(
     try:
         return _streamed(events, NodeReader(path), digest, source)
     except yaml.YAMLError as e:
-        return None, [yaml_problem(e, source, path)]
+        return None, [yaml_problem(e, whole(source), path)]
     except Unsupported as e:
         return None, [Diagnostic(e.code, "error", e.message, e.hint, path, e.line, e.column)]
     except RecursionError:
@@ -134,7 +137,7 @@ def stream_text(
 
 
 def _streamed(
-    c: EventComposer, r: NodeReader, digest: str, source: str | bytes
+    c: EventComposer, r: NodeReader, digest: str, source: Source
 ) -> tuple[Scenario | None, list[Diagnostic]]:
     root = c.root()
     top: dict[str, tuple[Node, Node]] = {}
@@ -204,7 +207,7 @@ def _not_listed(ev: object, name: str) -> tuple[str, str]:
 
 
 def _entries(
-    c: EventComposer, r: NodeReader, doc: Document, name: str, listed: Node, source: str | bytes
+    c: EventComposer, r: NodeReader, doc: Document, name: str, listed: Node, source: Source
 ) -> bool:
     """Read each entry of 'scenes:' or 'endings:' as it is composed, then forget its nodes;
     True when the file was refused for re-using nodes too often."""
@@ -243,7 +246,7 @@ def _entries(
     if empty:
         doc.empty(name, listed)
     if again:
-        first = _first_keys(source, name, {str(k.value) for k in again})
+        first = _first_keys(whole(source), name, {str(k.value) for k in again})
         for key in again:
             r.twice(key, first[str(key.value)], where)
     return False
@@ -284,11 +287,15 @@ def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:
     if len(data) < STREAM_FROM or SafeLoader is yaml.SafeLoader:
         del data  # a copy of the file the size of the text: not kept while the text is read
         return parse_text(text, str(path), digest)
-    # libyaml reads bytes in place, but copies a text into UTF-8 of its own before reading
-    # it: a large file is parsed from its bytes (known to decode), so only one copy of the
-    # file is held while the scenario is built.
+    # libyaml copies a text into UTF-8 of its own before reading it: a large file is parsed
+    # from its bytes (known to decode), a piece at a time, each dropped once read, so the
+    # file is not held while the last scenes are read (where the peak is).
     del text
-    return _parse(data, str(path), digest)
+    if estimated_values(data) > MAX_VALUES:
+        return _parse(data, str(path), digest)  # refused by that count before it is read
+    pieces = Pieces(data, Path(path))
+    del data
+    return _parse(pieces, str(path), digest)
 
 
 def load(path: str | Path) -> Scenario:

@@ -106,7 +106,7 @@ def _depth_ok(root: Node) -> bool:
     return True
 
 
-def _read_bounded(f: BinaryIO, size_on_disk: int) -> bytes:
+def read_bounded(f: BinaryIO, size_on_disk: int) -> bytes:
     """The file's bytes, at most one more than :data:`MAX_FILE_BYTES` (so a larger file is
     noticed). Asks for the size on disk first, then more in growing steps for a file that
     grew or a device that reports no size: one ``read(MAX_FILE_BYTES + 1)`` allocates the
@@ -148,7 +148,7 @@ def read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnosti
             # Refuse a huge (or sparse) file by its size, without reading it; the bounded read
             # still guards a file that grows while it is read.
             too_big = st.st_size > MAX_FILE_BYTES
-            data = b"" if too_big else _read_bounded(f, st.st_size)
+            data = b"" if too_big else read_bounded(f, st.st_size)
     except FileNotFoundError:
         return fail(
             "no such file",
