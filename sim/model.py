@@ -40,7 +40,7 @@ class Where(int):
     __slots__ = ()
 
     def __new__(cls, line: int, column: int) -> Where:
-        return super().__new__(cls, (line << 32) | column)
+        return int.__new__(cls, (line << 32) | column)
 
     @property
     def line(self) -> int:
