@@ -38,11 +38,13 @@ SHARED_CHARS = 24
 kept once, however often they occur."""
 
 
-MAX_ENTRY_VALUES = 100_000
+MAX_ENTRY_VALUES = 10_000
 """Most values (keys, values and lists, an alias counting one) in one setting, one scene or
-one ending. A real scene holds a few dozen, the largest shipped entry a few hundred; an entry
-is composed whole before it is read, at about 300 bytes a value, so this caps what one entry
-can cost at about 30 MB, whatever the file's size (docs/authoring.md, "Size limits")."""
+one ending. The largest entry of a shipped scenario holds 166. An entry is composed whole
+before it is read, at about 600 bytes a value (a `flags:` list of 99,990 names cost 61 MB),
+so this caps what one entry adds to the peak at about 6 MB, whatever the file's size: 0.1
+times a file near the size limit, up to 6 times one of 1 MiB (docs/authoring.md, "Size
+limits")."""
 
 
 class Unsupported(Exception):

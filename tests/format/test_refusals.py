@@ -115,7 +115,7 @@ def test_a_setting_of_too_many_values_is_refused_at_its_key(large: bool, tmp_pat
 
 
 def test_a_scene_of_too_many_values_is_refused_in_bounded_memory(tmp_path: Path) -> None:
-    effects = ", ".join(f"m{i}: +1" for i in range(3 * loader.MAX_ENTRY_VALUES))
+    effects = ", ".join(f"m{i}: +1" for i in range(100 * loader.MAX_ENTRY_VALUES))
     choice = f"{{id: a, text: A, effects: {{{effects}}}}}"
     scene = f"  huge:\n    text: H\n    choices:\n      - {choice}\n"
     text = HEAD + "scenes:\n" + scene + BODY + "endings:\n" + ENDINGS
