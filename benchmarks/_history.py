@@ -166,6 +166,31 @@ PERFORMANCE: list[tuple[str, str, str, str]] = [
         "39x (253 MB peak: the whole file composed to reach the error)",
         "8.6x (72 MB peak)",
     ),
+    (
+        "Loader: positions packed in one int, one shared empty Effects, no second dict or "
+        "set of the scene names, the file fed to the parser 1 MiB at a time",
+        "loader peak memory, 666,000 one-line scenes (53 MB, the most the value limit accepts)",
+        "13.4x (702 MB peak)",
+        "9.6x (510 MB peak)",
+    ),
+    (
+        "(same)",
+        "loader peak memory, twin 105,800 scenes (67.1 MB, the largest under 64 MiB)",
+        "8.4x (556 MB peak)",
+        "6.7x (449 MB peak)",
+    ),
+    (
+        "Loader: refuse a large file the whole-file reading would read (LS004 where and why)",
+        "peak RSS of a large file with its settings after the scenes, 20 MB",
+        "about 1 GB (46x: composed whole)",
+        "refused with LS004 at the setting, read a scene at a time up to it",
+    ),
+    (
+        "Loader: at most 10,000 values in one setting, scene or ending, counted as composed",
+        "peak RSS of `loader.check`, a file whose `flags:` lists a million names",
+        "621 MB (8.9 MB file, about 70x)",
+        "43 MB (11.9 MB file): LS004 at `flags:` after 10,000 values",
+    ),
 ]
 
 ENGINE_PROFILE = (
