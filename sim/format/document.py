@@ -279,7 +279,7 @@ def build(r: NodeReader, root: Node, digest: str) -> Scenario | None:
 def _oversized(r: NodeReader, top: dict[str, tuple[Node, Node]]) -> bool:
     """Whether a setting, scene or ending holds more than :data:`MAX_ENTRY_VALUES` values
     (then reported at its key, as the streamed reading refuses a large file's)."""
-    entries = [(repr(k), kv) for k, kv in top.items() if k not in ("scenes", "endings")]
+    entries = [(short(k), kv) for k, kv in top.items() if k not in ("scenes", "endings")]
     for section in ("scenes", "endings"):
         listed = top.get(section, (None, None))[1]
         if isinstance(listed, MappingNode):

@@ -36,6 +36,7 @@ from sim.format.events import (
 from sim.format.nodes import (
     ALIAS_LIMIT,
     MAX_ALIAS_EXPANSIONS,
+    MAX_MESSAGE_CHARS,
     MAX_NUMBER_CHARS,
     MERGE_TAG,
     NodeReader,
@@ -49,6 +50,7 @@ from sim.format.yamlsource import (
     TOO_NESTED,
     SafeLoader,
     compose,
+    cut,
     estimated_values,
     read_text,
     yaml_problem,
@@ -129,7 +131,8 @@ def stream_text(source: Source, path: str, digest: str) -> tuple[Scenario | None
     except yaml.YAMLError as e:
         return None, [yaml_problem(e, whole(source), path)]
     except Unsupported as e:
-        return None, [Diagnostic(e.code, "error", e.message, e.hint, path, e.line, e.column)]
+        message, hint = cut(e.message, MAX_MESSAGE_CHARS), cut(e.hint, MAX_MESSAGE_CHARS)
+        return None, [Diagnostic(e.code, "error", message, hint, path, e.line, e.column)]
     except RecursionError:
         return None, [Diagnostic("LS004", "error", TOO_NESTED, "flatten it", path)]
     finally:
@@ -155,15 +158,16 @@ def _streamed(
             raise unstreamable(key.start_mark, "'<<' merges settings into the scenario", fix)
         if name in top and name not in ("scenes", "endings"):
             r.twice(key, top[name][0], "the scenario")
-            c.node(2, repr(name), key.start_mark)
+            c.node(2, short(name), key.start_mark)
             continue
-        if doc is not None and (name in HEAD_KEYS or name in top):
+        if name in top:  # 'scenes:' or 'endings:' again
+            fix = f"list every {name[:-1]} under one '{name}:'"
+            raise unstreamable(key.start_mark, f"'{name}:' appears twice", fix)
+        if doc is not None and name in HEAD_KEYS:
             fix = f"move '{name}:' above '{first}:'"
-            if name == first:
-                fix = f"list every {name[:-1]} under one '{name}:'"
             raise unstreamable(key.start_mark, f"'{name}:' comes after '{first}:'", fix)
         if name not in ("scenes", "endings"):
-            top[name] = (key, c.node(2, repr(name), key.start_mark))
+            top[name] = (key, c.node(2, short(name), key.start_mark))
             continue
         if not c.plain_mapping_next():
             why, fix = _not_listed(c.peek(), name)

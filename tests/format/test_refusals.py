@@ -55,8 +55,15 @@ LAYOUTS = {
         HEAD + "scenes:\n" + BODY + "scenes:\n  z: {text: Z}\nendings:\n" + ENDINGS,
         ENDINGS_AT,
         1,
-        "'scenes:' comes after 'scenes:'",
+        "'scenes:' appears twice",
         "list every scene under one 'scenes:'",
+    ),
+    "endings listed twice": (
+        BIG + "endings:\n  other: {title: O, text: O.}\n",
+        BIG.count("\n") + 1,
+        1,
+        "'endings:' appears twice",
+        "list every ending under one 'endings:'",
     ),
 }
 
