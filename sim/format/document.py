@@ -110,6 +110,7 @@ class Document:
         self.scenes: dict[str, Scene | None] = {}
         self.endings: dict[str, Ending | None] = {}
         self.scene_ids, self.ending_ids = self.scenes, self.endings
+        self.b.named = (self.scenes, self.endings)
         # scene and ending nodes read already (an alias reads one again)
         self.read: set[int] = set()
         self.fmt = "1"
@@ -158,6 +159,7 @@ class Document:
 
     def scene(self, key: str, key_node: Node, node: Node) -> None:
         self.scene_ids[key] = None
+        self.b.arrived(key)
         if self.r.identifier(key_node, "scene id", ELEMENT_ID, SCENE_RULE) is None:
             return
         scene = self._again(node, lambda: self.b.scene(key, node))
@@ -166,6 +168,7 @@ class Document:
 
     def ending(self, key: str, key_node: Node, node: Node) -> None:
         self.ending_ids[key] = None
+        self.b.arrived(key)
         if self.r.identifier(key_node, "ending id", ELEMENT_ID, SCENE_RULE) is None:
             return
         if key in self.scene_ids:
