@@ -656,11 +656,12 @@ def why_missed(sections: list[Section]) -> list[str]:
     if any(w.startswith("loader peak memory") for w in missed):
         lines.append(
             "- **Loader memory** (`sim/format/`): the file of one-line scenes is the miss when "
-            "there is one (9.6x at 53 MB, 10.6x at 5.2 MB, as the dicts of scene names grow in "
+            "there is one (8.7x at 53 MB, 10.0x at 5.2 MB, as the dicts of scene names grow in "
             "steps). Most of its peak is the loaded Scenario itself (about 8x: per scene a "
             "Scene, a Choice, a Route, two tuples and three packed positions, 48 bytes each "
             "since an int subclass is still tracked by the collector); the loader adds the "
-            "interned names and the 'next' targets (about 0.6x). Shrinking it further means "
+            "interned names (about 0.4x), and Python keeps memory it freed with each scene's "
+            "nodes (peak RSS about 1x over the traced peak). Shrinking it further means "
             "a more compact model (fewer fields per Choice and Route, positions in an array), "
             "outside the loader."
         )

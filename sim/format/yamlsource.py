@@ -26,8 +26,8 @@ SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest scenario file accepted (64 MiB: a generated 100,000-scene file, ``twin.py 25000 4``,
-is 63 MB). A file as large loads in about 7 times its size (under 500 MB), one of one-line
-scenes in under 10 times; docs/authoring.md, "Size limits", says which files cost more and
+is 63 MB). A file as large loads in about 6 times its size (under 450 MB), one of one-line
+scenes in under 9 times; docs/authoring.md, "Size limits", says which files cost more and
 which large files are refused rather than read whole."""
 MAX_DEPTH = 64
 """Deepest nesting of YAML collections accepted; a scenario needs about eight."""
