@@ -226,6 +226,38 @@ PERFORMANCE: list[tuple[str, str, str, str]] = [
         "0.44 s (8.7 us a line)",
         "0.26 s (5.1 us a line)",
     ),
+    (
+        "Loader: positions packed in one int, one shared empty Effects, no second dict or "
+        "set of the scene names, only unresolved 'next' targets kept, the file fed to the "
+        "parser 1 MiB at a time",
+        "loader peak memory, 666,000 one-line scenes (53 MB, the most the value limit accepts)",
+        "13.4x (702 MB peak)",
+        "8.7x (461 MB peak)",
+    ),
+    (
+        "(same)",
+        "loader peak memory, twin 105,800 scenes (67.1 MB, the largest under 64 MiB)",
+        "8.4x (556 MB peak)",
+        "6.2x (421 MB peak)",
+    ),
+    (
+        "(same)",
+        "loader peak memory, 66,600 one-line scenes (5.2 MB)",
+        "14.2x (92 MB peak)",
+        "10.0x (71 MB peak)",
+    ),
+    (
+        "Loader: refuse a large file the whole-file reading would read (LS004 where and why)",
+        "peak RSS of a large file with its settings after the scenes, 20 MB",
+        "about 1 GB (46x: composed whole)",
+        "refused with LS004 at the setting, read a scene at a time up to it",
+    ),
+    (
+        "Loader: at most 10,000 values in one setting, scene or ending, counted as composed",
+        "peak RSS of `loader.check`, a file whose `flags:` lists a million names",
+        "621 MB (8.9 MB file, about 70x)",
+        "43 MB (11.9 MB file): LS004 at `flags:` after 10,000 values",
+    ),
 ]
 
 ENGINE_PROFILE = (

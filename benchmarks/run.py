@@ -332,25 +332,57 @@ LIMIT_LAYERS = 26_450
 """twin.py LAYERS 4 with the most layers under the loader's size limit (67.07 MB of 67.11)."""
 
 
+DENSE_SCENES = 666_000
+"""One-line scenes in the densest file the value limit accepts (53 MB): the worst accepted
+shape for the loader's memory (a position and a few objects per element, and more elements
+per byte than any other)."""
+
+
+def dense(n: int, folder: Path) -> Path:
+    """``n`` one-line scenes, each one choice leading to the next, then one ending."""
+    out = folder / f"dense-{n}.yaml"
+    if not out.exists():
+        head = "scenario: dense\ntitle: Dense\nmeters:\n  trust: {label: Trust, start: 50}\n"
+        with out.open("w", encoding="utf-8") as f:
+            f.write(head + "start: s1\nscenes:\n")
+            for i in range(1, n + 1):
+                goto = f"s{i + 1}" if i < n else "done"
+                f.write(f"  s{i}: {{text: x, choices: [{{id: a, text: y, style: leader, ")
+                f.write(f"next: {goto}}}]}}\n")
+            f.write("endings:\n  done: {title: Done, text: The end.}\n")
+    return out
+
+
 def loader_memory(quick: bool, tmp: Path, notes: list[str]) -> Target:
-    """Peak memory of loader.check alone on the largest file it accepts (the largest row of
-    the plan with --quick), as docs/authoring.md defines it: a fresh process's peak RSS less
-    its RSS before loading, over the file's size."""
+    """Peak memory of loader.check alone on the largest twin it accepts and on the densest
+    file (the tenth of each with --quick), as docs/authoring.md defines it: a fresh process's
+    peak RSS less its RSS before loading, over the file's size. Met when both are; the worse
+    ratio is shown."""
     what = "loader peak memory vs file size"
-    path = twin(2500 if quick else LIMIT_LAYERS, 4, tmp)
-    args = [sys.executable, str(HERE / "_load.py"), str(path), "--repeat", "1", "--check-only"]
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        notes.append(f"loader memory not measured: {done.stdout}{done.stderr}"[:500])
-        return Target(what, "not measured", "< 10x and < 1 GB", None)
-    r = json.loads(done.stdout)
-    ratio, peak = r["peak_x_file"], r["maxrss_mb"]
-    size = f"{r['bytes'] / 1e6:.1f} MB twin"
-    notes.append(
-        f"Loader memory ({size}, `_load.py --check-only`): peak RSS {peak:,.0f} MB, "
-        f"{r['rss_before_mb']:,.0f} MB of it before loading; {ratio:.1f}x the file."
-    )
-    met = ratio < 10 and peak * 2**20 < 1e9
+    files = {
+        "twin": twin(2500 if quick else LIMIT_LAYERS, 4, tmp),
+        "one-line scenes": dense(DENSE_SCENES // 10 if quick else DENSE_SCENES, tmp),
+    }
+    worst: tuple[float, float, str] | None = None
+    met = True
+    for name, path in files.items():
+        args = [sys.executable, str(HERE / "_load.py"), str(path), "--repeat", "1", "--check-only"]
+        done = subprocess.run(args, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            notes.append(f"loader memory not measured: {done.stdout}{done.stderr}"[:500])
+            return Target(what, "not measured", "< 10x and < 1 GB", None)
+        r = json.loads(done.stdout)
+        ratio, peak = r["peak_x_file"], r["maxrss_mb"]
+        size = f"{r['bytes'] / 1e6:.1f} MB {name}"
+        notes.append(
+            f"Loader memory ({size}, `_load.py --check-only`): peak RSS {peak:,.0f} MB, "
+            f"{r['rss_before_mb']:,.0f} MB of it before loading; {ratio:.1f}x the file."
+        )
+        met = met and ratio < 10 and peak * 2**20 < 1e9
+        if worst is None or ratio > worst[0]:
+            worst = (ratio, peak, size)
+    assert worst is not None
+    ratio, peak, size = worst
     return Target(what, f"{ratio:.1f}x, {peak:,.0f} MB peak ({size})", "< 10x and < 1 GB", met)
 
 
@@ -645,10 +677,15 @@ def why_missed(sections: list[Section]) -> list[str]:
         lines.append("- **Load + validate**: see the per-size figures above.")
     if any(w.startswith("loader peak memory") for w in missed):
         lines.append(
-            "- **Loader memory** (`sim/format/`): most of the peak is the loaded Scenario itself "
-            "(about 7x a generated file: a `Where` and often a line-number int per element, "
-            "attrs objects and tuples); the loader adds the file's bytes (1x) while it parses. "
-            "Shrinking it further means a more compact model (positions in an array, say)."
+            "- **Loader memory** (`sim/format/`): the file of one-line scenes is the miss when "
+            "there is one (8.7x at 53 MB, 10.0x at 5.2 MB, as the dicts of scene names grow in "
+            "steps). Most of its peak is the loaded Scenario itself (about 8x: per scene a "
+            "Scene, a Choice, a Route, two tuples and three packed positions, 48 bytes each "
+            "since an int subclass is still tracked by the collector); the loader adds the "
+            "interned names (about 0.4x), and Python keeps memory it freed with each scene's "
+            "nodes (peak RSS about 1x over the traced peak). Shrinking it further means "
+            "a more compact model (fewer fields per Choice and Route, positions in an array), "
+            "outside the loader."
         )
     return lines or ["Every measured target was met."]
 

@@ -450,7 +450,9 @@ def test_quoted_values_are_cut_and_diagnostics_capped_per_file(tmp_path: Path) -
     huge = "k" * 2_000_000
     keys = "".join(f"u{i}: 1\n" for i in range(50_000))
     path = tmp_path / "noisy.yaml"
-    small = SMALL.read_text()
+    small = SMALL.read_text()  # best_needs moved up: a large file lists its settings first
+    best = next(line for line in small.splitlines(True) if line.startswith("best_needs:"))
+    small = small.replace(best, "").replace("\nstart:", "\n" + best + "start:")
     path.write_text(small.replace("feedback_mode: coach", f"feedback_mode: {huge}") + keys)
     diags = check_bounded(path)
     assert len(diags) == MAX_DIAGNOSTICS + 1

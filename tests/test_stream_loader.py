@@ -1,5 +1,6 @@
 """Large files are read a scene at a time: the same scenario and the same diagnostics as
-reading the whole node graph, in a fraction of the memory."""
+reading the whole node graph, in a fraction of the memory; a large file that cannot be read
+that way is refused at the place that forces it (docs/authoring.md, "Size limits")."""
 
 from __future__ import annotations
 
@@ -41,6 +42,23 @@ TEXTS = {
 }
 
 
+REFUSED = {
+    "meters after the scenes": (21, 1, "'meters:' comes after 'scenes:'", "move 'meters:' above"),
+    "endings before scenes": (9, 1, "'endings:' comes before 'scenes:'", "below the scenes"),
+    "merge into scenes": (8, 3, "'<<' merges scenes into 'scenes:'", "write those scenes out"),
+}
+"""What a large file's streamed reading refuses, where, why and the fix (read whole when small)."""
+
+
+def refusal(found: object) -> tuple[int, int, str, str] | None:
+    """The one LS004 refusal of a result, as (line, column, message, hint); else None."""
+    scenario, diags = found  # type: ignore[misc]
+    if scenario is not None or len(diags) != 1 or diags[0].code != "LS004":
+        return None
+    d = diags[0]
+    return d.line, d.column, d.message, d.hint
+
+
 def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     monkeypatch.setattr(loader, "STREAM_FROM", 0)
     streamed = loader.parse_text(text, "f.yaml")
@@ -54,7 +72,26 @@ def test_streamed_reading_reports_exactly_what_the_whole_graph_does(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     streamed, whole = both(TEXTS[name], monkeypatch)
-    assert streamed == whole
+    if name in REFUSED:
+        line, column, why, fix = REFUSED[name]
+        refused = refusal(streamed)
+        assert refused is not None and refused[:2] == (line, column)
+        assert refused[2].startswith(why) and "cannot be read a scene at a time" in refused[2]
+        assert fix in refused[3]
+    elif name == "deep":  # the same refusal, which the streamed reading can place
+        assert refusal(streamed) is not None and refusal(whole) is not None
+        assert refusal(streamed)[2:] == refusal(whole)[2:]  # type: ignore[index]
+        assert refusal(streamed)[:2] == (9, 71)  # type: ignore[index]
+    else:
+        assert streamed == whole
+
+
+def test_a_large_file_that_needs_the_whole_file_reading_loads_when_small(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in REFUSED:
+        _, whole = both(TEXTS[name], monkeypatch)
+        assert refusal(whole) is None
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -63,14 +100,20 @@ def test_every_sample_file_reads_the_same_either_way(
 ) -> None:
     text = path.read_bytes().decode("utf-8", "replace")
     streamed, whole = both(text, monkeypatch)
-    assert streamed == whole
+    refused = refusal(streamed)
+    if refused is not None and "cannot be read a scene at a time" in refused[2]:
+        assert refusal(whole) is None  # only a large file is refused for its layout
+    elif refused is not None and refusal(whole) is not None:  # a limit either way
+        assert refused[2:] == refusal(whole)[2:]  # type: ignore[index]
+    else:
+        assert streamed == whole
 
 
-def test_a_plain_file_is_streamed_and_a_tangled_one_is_not() -> None:
-    assert loader.stream_text(BASE, "f.yaml", "x") is not None
-    assert loader.stream_text(TEXTS["settings after the scenes"], "f.yaml", "x") is not None
-    assert loader.stream_text(TEXTS["meters after the scenes"], "f.yaml", "x") is None
-    assert loader.stream_text(TEXTS["merge into scenes"], "f.yaml", "x") is None
+def test_a_plain_file_is_streamed_and_a_tangled_one_is_refused() -> None:
+    assert loader.stream_text(BASE, "f.yaml", "x")[0] is not None
+    assert loader.stream_text(TEXTS["settings after the scenes"], "f.yaml", "x")[0] is not None
+    assert refusal(loader.stream_text(TEXTS["meters after the scenes"], "f.yaml", "x"))
+    assert refusal(loader.stream_text(TEXTS["merge into scenes"], "f.yaml", "x"))
 
 
 def many_scenes(n: int) -> str:

@@ -22,7 +22,7 @@ from sim.format.keys import (
     SCENE_RULE,
 )
 from sim.format.nodes import UNREADABLE, NodeReader, suggest
-from sim.format.values import ValueReader
+from sim.format.values import NO_EFFECTS, ValueReader
 from sim.format.yamlsource import where
 from sim.model import (
     CONTINUE,
@@ -31,7 +31,6 @@ from sim.model import (
     Allowance,
     BestNeeds,
     Choice,
-    Effects,
     Ending,
     Outcome,
     Prose,
@@ -111,7 +110,7 @@ class Elements(ValueReader):
         effects = (
             self.effects(fields["effects"][1], f"{what} effects")
             if "effects" in fields
-            else Effects()
+            else NO_EFFECTS
         )
         feedback = (
             self.prose(fields["feedback"][1], f"{what} feedback") if "feedback" in fields else ""

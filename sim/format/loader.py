@@ -19,24 +19,38 @@ import hashlib
 from pathlib import Path
 
 import yaml
+from yaml.events import AliasEvent, MappingStartEvent
 from yaml.nodes import Node, ScalarNode
 
-from sim.format.diagnostics import Diagnostic, ScenarioError, bounded, errors
+from sim.format.diagnostics import MAX_DIAGNOSTICS, Diagnostic, ScenarioError, bounded, errors
 from sim.format.document import HEAD_KEYS, Document, build
-from sim.format.events import EventComposer, Unsupported
+from sim.format.events import (
+    MAX_ENTRY_VALUES,
+    EventComposer,
+    Pieces,
+    Source,
+    Unsupported,
+    unstreamable,
+    whole,
+)
 from sim.format.nodes import (
+    ALIAS_LIMIT,
     MAX_ALIAS_EXPANSIONS,
+    MAX_MESSAGE_CHARS,
     MAX_NUMBER_CHARS,
     MERGE_TAG,
     NodeReader,
     reused_scalars,
+    short,
 )
 from sim.format.yamlsource import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_VALUES,
+    TOO_NESTED,
     SafeLoader,
     compose,
+    cut,
     estimated_values,
     read_text,
     yaml_problem,
@@ -45,11 +59,13 @@ from sim.model import Scenario
 
 STREAM_FROM = 1 << 20
 """Text this long (1 Mi characters, about 1,600 scenes) or longer is composed a scene at a
-time (:mod:`sim.format.events`), so the loader never holds the whole file's node graph."""
+time (:mod:`sim.format.events`), so the loader never holds the whole file's node graph; such
+a file laid out so that it cannot be read that way is refused (LS004), not read whole."""
 
 __all__ = [
     "MAX_ALIAS_EXPANSIONS",
     "MAX_DEPTH",
+    "MAX_ENTRY_VALUES",
     "MAX_FILE_BYTES",
     "MAX_NUMBER_CHARS",
     "MAX_VALUES",
@@ -70,7 +86,7 @@ def parse_text(
     return _parse(text, path, digest)
 
 
-def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None, list[Diagnostic]]:
+def _parse(source: Source, path: str, digest: str) -> tuple[Scenario | None, list[Diagnostic]]:
     """:func:`parse_text` of the text, or of a file's UTF-8 bytes (checked to decode)."""
     # Composing allocates a node, two marks and a string per scalar and frees none of them,
     # so the cycle collector keeps rescanning a growing heap for nothing: with it paused, a
@@ -79,9 +95,10 @@ def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None
     collecting = gc.isenabled()
     gc.disable()
     try:
-        large = len(source) >= STREAM_FROM and estimated_values(source) <= MAX_VALUES
-        if large and (streamed := stream_text(source, path, digest)) is not None:
-            return streamed
+        if isinstance(source, Pieces) or (
+            len(source) >= STREAM_FROM and estimated_values(source) <= MAX_VALUES
+        ):
+            return stream_text(source, path, digest)
         text = source if isinstance(source, str) else source.decode("utf-8-sig")
         del source
         root, diags = compose(text, path)
@@ -96,90 +113,172 @@ def _parse(source: str | bytes, path: str, digest: str) -> tuple[Scenario | None
     return (None if errors(found) else scenario), found
 
 
-def stream_text(
-    source: str | bytes, path: str, digest: str
-) -> tuple[Scenario | None, list[Diagnostic]] | None:
-    """What :func:`parse_text` returns, read a scene at a time; None when the file needs its
-    whole node graph (anything the streamed reading does not handle exactly as the full one
-    does: an alias past the limit, nesting near it, merge keys or repeated keys where scenes
-    are listed, settings after the scenes), which is then composed in full. Holding one
-    scene's nodes at a time keeps a large file's peak memory under ten times its size
-    (docs/authoring.md, "Size limits").
+def stream_text(source: Source, path: str, digest: str) -> tuple[Scenario | None, list[Diagnostic]]:
+    """What :func:`parse_text` returns, read a scene at a time, so a large file's peak memory
+    stays under ten times its size (docs/authoring.md, "Size limits"). A file that cannot be
+    read this way (settings after the scenes, an alias or merge key where scenes are listed,
+    an entry of more than :data:`MAX_ENTRY_VALUES` values, ...) is refused with one
+    diagnostic at the place that forces it and what to change: composing it whole instead
+    would take about 46 times its size.
 
-    A mistake YAML itself reports (syntax, a character it refuses) is reported from here:
-    the streamed reading has then passed every event before it, and composing the whole file
-    would stop at the same event with the same error, after building the graph up to it."""
+    A mistake YAML itself reports (syntax, a character it refuses, an undefined alias, a
+    second document) is reported as the whole-file reading reports it: the streamed reading
+    has then passed every event before it, and composing the whole file would stop at the
+    same event with the same error."""
     events = EventComposer(source)
     try:
-        return _streamed(events, NodeReader(path), digest)
-    except (yaml.reader.ReaderError, yaml.scanner.ScannerError, yaml.parser.ParserError) as e:
-        return None, [yaml_problem(e, source, path)]
-    except (Unsupported, yaml.YAMLError, RecursionError):
-        return None
+        return _streamed(events, NodeReader(path), digest, source)
+    except yaml.YAMLError as e:
+        return None, [yaml_problem(e, whole(source), path)]
+    except Unsupported as e:
+        message, hint = cut(e.message, MAX_MESSAGE_CHARS), cut(e.hint, MAX_MESSAGE_CHARS)
+        return None, [Diagnostic(e.code, "error", message, hint, path, e.line, e.column)]
+    except RecursionError:
+        return None, [Diagnostic("LS004", "error", TOO_NESTED, "flatten it", path)]
     finally:
         events.close()
 
 
 def _streamed(
-    c: EventComposer, r: NodeReader, digest: str
+    c: EventComposer, r: NodeReader, digest: str, source: Source
 ) -> tuple[Scenario | None, list[Diagnostic]]:
     root = c.root()
     top: dict[str, tuple[Node, Node]] = {}
     doc: Document | None = None
+    first = ""  # 'scenes' or 'endings', whichever came first
     while not c.at_end():
-        key = c.node(2)
-        if not isinstance(key, ScalarNode) or key.tag == MERGE_TAG or str(key.value) in top:
-            raise Unsupported
+        key = c.node(2, "a key")
+        if not isinstance(key, ScalarNode):
+            r.not_plain(key, "the scenario")
+            c.node(2, "a value", key.start_mark)
+            continue
         name = str(key.value)
+        if key.tag == MERGE_TAG:
+            fix = "write the settings out instead of merging them in"
+            raise unstreamable(key.start_mark, "'<<' merges settings into the scenario", fix)
+        if name in top and name not in ("scenes", "endings"):
+            r.twice(key, top[name][0], "the scenario")
+            c.node(2, short(name), key.start_mark)
+            continue
+        if name in top:  # 'scenes:' or 'endings:' again
+            fix = f"list every {name[:-1]} under one '{name}:'"
+            raise unstreamable(key.start_mark, f"'{name}:' appears twice", fix)
         if doc is not None and name in HEAD_KEYS:
-            raise Unsupported  # a setting the scenes already needed
+            fix = f"move '{name}:' above '{first}:'"
+            raise unstreamable(key.start_mark, f"'{name}:' comes after '{first}:'", fix)
         if name not in ("scenes", "endings"):
-            top[name] = (key, c.node(2))
+            top[name] = (key, c.node(2, short(name), key.start_mark))
             continue
         if not c.plain_mapping_next():
-            raise Unsupported  # a list of scenes an alias names, or no list at all
+            why, fix = _not_listed(c.peek(), name)
+            raise unstreamable(key.start_mark, why, fix)
         if name == "scenes" and "endings" in top:
-            raise Unsupported  # endings are checked against the scenes' names
+            fix = "move 'endings:' and its endings below the scenes"
+            raise unstreamable(key.start_mark, "'endings:' comes before 'scenes:'", fix)
         listed = c.open_mapping()
         top[name] = (key, listed)
         if doc is None:
-            if "allow" in top:
-                raise Unsupported  # a file-wide range ends where the file does: not known yet
+            first = name
+            root.end_mark = c.end_of_file()  # where a file-wide 'allow:' ends
             doc = Document(r, top, root)
             doc.read_head()
-        _entries(c, r, doc, doc.scene if name == "scenes" else doc.ending)
+        if _entries(c, r, doc, name, listed, source):
+            return None, [d for d in r.diags if d.code == "LS004"]
         c.close_mapping(listed)
     c.finish()
-    if doc is None or not r.charge(c.scalar_aliases):
-        raise Unsupported
+    if doc is None:  # no scenes, nor endings: what the file has is checked as a whole file's
+        doc = Document(r, top, root)
+        doc.read_head()
+    if not r.charge(c.scalar_aliases):
+        raise Unsupported(root.start_mark, *ALIAS_LIMIT)
     c.scalar_aliases = 0
     scenario = doc.finish(digest)
     if r.refused:
-        raise Unsupported
+        return None, [d for d in r.diags if d.code == "LS004"]
     found = bounded(r.diags, r.path, r.dropped)
     return (None if errors(found) else scenario), found
 
 
-def _entries(c: EventComposer, r: NodeReader, doc: Document, read: object) -> None:
-    """Read each entry of 'scenes:' or 'endings:' as it is composed, then forget its nodes."""
-    names: set[str] = set()
+def _not_listed(ev: object, name: str) -> tuple[str, str]:
+    """Why the value of 'scenes:' or 'endings:' (its first event ``ev``) is not read a scene at
+    a time, and what to change."""
+    one = name[:-1]
+    if isinstance(ev, AliasEvent):
+        return f"'{name}:' is an alias", f"write the {name} out instead of an alias"
+    if isinstance(ev, MappingStartEvent):  # anchored or tagged
+        return f"'{name}:' is anchored or tagged", f"remove the '&name' or '!tag' after '{name}:'"
+    return f"'{name}:' is not a mapping", f"write each {one} as '{one}-id:' indented under it"
+
+
+def _entries(
+    c: EventComposer, r: NodeReader, doc: Document, name: str, listed: Node, source: Source
+) -> bool:
+    """Read each entry of 'scenes:' or 'endings:' as it is composed, then forget its nodes;
+    True when the file was refused for re-using nodes too often."""
+    scenes = name == "scenes"
+    read, ids = (doc.scene, doc.scene_ids) if scenes else (doc.ending, doc.ending_ids)
+    where = f"'{name}'"
+    empty = True
+    again: list[Node] = []  # keys listed a second time (as many as can be reported)
     while not c.at_end():
-        key = c.node(3)
-        if not isinstance(key, ScalarNode) or key.tag == MERGE_TAG or str(key.value) in names:
-            raise Unsupported
-        names.add(str(key.value))
-        node = c.node(3)
+        key = c.node(3, f"a key in {where}")
+        if not isinstance(key, ScalarNode):
+            r.not_plain(key, where)
+            c.node(3, "a value", key.start_mark)
+            continue
+        if key.tag == MERGE_TAG:
+            why = f"'<<' merges {name} into '{name}:'"
+            raise unstreamable(key.start_mark, why, f"write those {name} out instead")
+        label = str(key.value)
+        node = c.node(3, f"{name[:-1]} {short(label)}", key.start_mark)
+        if label in ids:  # reported below, as the whole-file reading reports it
+            if len(again) < MAX_DIAGNOSTICS:
+                again.append(key)
+            else:  # later in the file than as many diagnostics as are kept: counted
+                r.dropped += 1
+            continue
+        empty = False
         if not r.charge(c.scalar_aliases):
-            raise Unsupported  # the full path refuses the file before reading it
+            raise Unsupported(key.start_mark, *ALIAS_LIMIT)
         c.scalar_aliases = 0
-        read(str(key.value), key, node)  # type: ignore[operator]
+        read(label, key, node)
         if r.refused:
-            raise Unsupported
+            return True
         r.forget(c.unpinned(node))
         if id(node) not in c.pinned:
             doc.read.discard(id(node))
-    if not names:
-        raise Unsupported  # an empty list: the full path says so
+    if empty:
+        doc.empty(name, listed)
+    if again:
+        first = _first_keys(whole(source), name, {str(k.value) for k in again})
+        for key in again:
+            r.twice(key, first[str(key.value)], where)
+    return False
+
+
+def _first_keys(source: str | bytes, section: str, labels: set[str]) -> dict[str, Node]:
+    """The key each of ``labels`` is first listed with under ``section`` (for the messages
+    about their second listing): found by reading the file once more, a key at a time,
+    rather than keeping every key's line for a mistake few files make."""
+    found: dict[str, Node] = {}
+    c = EventComposer(source)
+    try:
+        c.root()
+        while not c.at_end():
+            key = c.node(2, "a key")
+            if not (isinstance(key, ScalarNode) and key.value == section):
+                c.node(2, "a value")
+                continue
+            c.open_mapping()
+            while len(found) < len(labels):
+                listed = c.node(3, "a key")
+                if isinstance(listed, ScalarNode) and listed.value in labels:
+                    found.setdefault(listed.value, listed)
+                c.node(3, "a value")
+            return found
+    finally:
+        c.close()
+    return found
 
 
 def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:
@@ -192,11 +291,15 @@ def check(path: str | Path) -> tuple[Scenario | None, list[Diagnostic]]:
     if len(data) < STREAM_FROM or SafeLoader is yaml.SafeLoader:
         del data  # a copy of the file the size of the text: not kept while the text is read
         return parse_text(text, str(path), digest)
-    # libyaml reads bytes in place, but copies a text into UTF-8 of its own before reading
-    # it: a large file is parsed from its bytes (known to decode), so only one copy of the
-    # file is held while the scenario is built.
+    # libyaml copies a text into UTF-8 of its own before reading it: a large file is parsed
+    # from its bytes (known to decode), a piece at a time, each dropped once read, so the
+    # file is not held while the last scenes are read (where the peak is).
     del text
-    return _parse(data, str(path), digest)
+    if estimated_values(data) > MAX_VALUES:
+        return _parse(data, str(path), digest)  # refused by that count before it is read
+    pieces = Pieces(data, Path(path))
+    del data
+    return _parse(pieces, str(path), digest)
 
 
 def load(path: str | Path) -> Scenario:

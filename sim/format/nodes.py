@@ -25,6 +25,11 @@ MAX_ALIAS_EXPANSIONS = 10_000
 """How many nodes aliases may re-use before the file is refused (re-using a list of ten
 items costs eleven)."""
 
+ALIAS_LIMIT = (
+    f"anchors and aliases re-use nodes more than {MAX_ALIAS_EXPANSIONS} times",
+    "write the repeated parts out, or use fewer aliases",
+)
+
 MAX_NUMBER_CHARS = 100
 """Longest number read; beyond this a value is refused before PyYAML tries to build it."""
 
@@ -209,12 +214,7 @@ class NodeReader:
     def _refuse(self, node: Node) -> None:
         if not self._refused:
             self._refused = True
-            self.error(
-                "LS004",
-                node,
-                f"anchors and aliases re-use nodes more than {MAX_ALIAS_EXPANSIONS} times",
-                "write the repeated parts out, or use fewer aliases",
-            )
+            self.error("LS004", node, *ALIAS_LIMIT)
 
     def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
         if not isinstance(node, MappingNode):
@@ -231,27 +231,32 @@ class NodeReader:
         merges: list[Node] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error(
-                    "LS012", key_node, f"a key in {what} must be plain text", "use a plain word"
-                )
+                self.not_plain(key_node, what)
                 continue
             if key_node.tag == MERGE_TAG:
                 merges.append(value_node)
                 continue
             key = str(key_node.value)
             if key in items:
-                first = where(items[key][0])
-                self.error(
-                    "LS014",
-                    key_node,
-                    f"{short(key)} appears twice in {what}",
-                    f"keep one of them (the first is on line {first.line})",
-                )
+                self.twice(key_node, items[key][0], what)
                 continue
             items[key] = (key_node, value_node)
         for merged in merges:
             self._merge(items, merged, what)
         return items
+
+    def not_plain(self, key: Node, what: str) -> None:
+        self.error("LS012", key, f"a key in {what} must be plain text", "use a plain word")
+
+    def twice(self, key: Node, first: Node, what: str) -> None:
+        """Report ``key``, listed in ``what`` already (at ``first``)."""
+        line = where(first).line
+        self.error(
+            "LS014",
+            key,
+            f"{short(str(key.value))} appears twice in {what}",
+            f"keep one of them (the first is on line {line})",
+        )
 
     def _merge(self, items: dict[str, tuple[Node, Node]], node: Node, what: str) -> None:
         """YAML's merge key (``<<: *defaults`` or ``<<: [*a, *b]``): the keys of the merged

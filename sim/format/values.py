@@ -8,7 +8,7 @@ endings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, KeysView
 
 from yaml.nodes import Node, ScalarNode
 
@@ -29,6 +29,8 @@ from sim.format.yamlsource import where
 from sim.model import Effects, Guard, Meter, MeterChange, Route, Where
 
 NO_NAMES: frozenset[str] = frozenset()
+NO_EFFECTS = Effects()
+"""What a choice without effects holds: one shared value, not an object of 80 bytes each."""
 
 
 def _frozen(names: set[str]) -> frozenset[str]:
@@ -53,20 +55,25 @@ class ValueReader:
         self.declared_at: dict[str, Where] = {}
         # Conditions are checked for names after every scene is read.
         self.pending: list[tuple[conditions.Condition, Node]] = []
-        # Where each 'next' names a scene, checked once every scene is known (a position, not
-        # the node: a large file's nodes are dropped as each scene is read). Two lists, not
-        # one of pairs: a pair costs 64 bytes a route, more than the route's own text.
-        self.target_ids: list[str] = []
-        self.target_places: list[Where] = []
+        # The scenes and endings named so far (the document's), and where each 'next' names
+        # one not named yet (a position, not the node: a large file's nodes are dropped as
+        # each scene is read), until it is: only names still waiting at the end are
+        # mistakes. Keeping every target instead cost 16 bytes a route to the end.
+        self.named: tuple[Container[str], ...] = ()
+        self.waiting: dict[str, list[Where]] = {}
 
     def target(self, goto: str, at: Where) -> None:
-        self.target_ids.append(goto)
-        self.target_places.append(at)
+        if not any(goto in names for names in self.named):
+            self.waiting.setdefault(goto, []).append(at)
+
+    def arrived(self, name: str) -> None:
+        """``name`` is a scene or ending now: 'next' may name it."""
+        self.waiting.pop(name, None)
 
     @property
     def targets(self) -> Iterator[tuple[str, Where]]:
-        """Every scene or ending a 'next' names, with where it is named, in file order."""
-        return zip(self.target_ids, self.target_places, strict=True)
+        """Where a 'next' names what no scene or ending was named, so far."""
+        return ((goto, at) for goto, places in self.waiting.items() for at in places)
 
     def flag_names(
         self, node: Node, what: str, places: dict[str, Where] | None = None
@@ -97,7 +104,7 @@ class ValueReader:
         self.pending.append((parsed, node))
         return Guard(parsed, where=where(node))
 
-    def check_names(self, scenes: set[str]) -> None:
+    def check_names(self, scenes: KeysView[str]) -> None:
         known = self.meter_names | self.flags_written | self.declared_flags
         unknown: dict[str, list[Where]] = {}
         for cond, node in self.pending:
@@ -198,7 +205,7 @@ class ValueReader:
     def effects(self, node: Node, what: str) -> Effects:
         items = self.r.mapping(node, what)
         if items is None:
-            return Effects()
+            return NO_EFFECTS
         changes: list[MeterChange] = []
         set_flags: set[str] = set()
         clear_flags: set[str] = set()
@@ -219,6 +226,8 @@ class ValueReader:
             change = self.meter_change(key, value_node, what)
             if change is not None:
                 changes.append(change)
+        if not (changes or set_flags or clear_flags):
+            return NO_EFFECTS
         return Effects(tuple(changes), _frozen(set_flags), _frozen(clear_flags))
 
     def _written(self, key: str) -> dict[str, Where] | None:

@@ -26,10 +26,14 @@ SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest scenario file accepted (64 MiB: a generated 100,000-scene file, ``twin.py 25000 4``,
-is 63 MB). A file as large, written as ``leadsim new`` writes one, loads in about 8 times its
-size (under 600 MB); docs/authoring.md, "Size limits", says which files cost more."""
+is 63 MB). A file as large loads in about 6 times its size (under 450 MB), one of one-line
+scenes in under 9 times; docs/authoring.md, "Size limits", says which files cost more and
+which large files are refused rather than read whole."""
 MAX_DEPTH = 64
 """Deepest nesting of YAML collections accepted; a scenario needs about eight."""
+
+TOO_DEEP = (f"the YAML nests deeper than {MAX_DEPTH} levels", "a scenario needs about eight")
+TOO_NESTED = "the YAML is nested too deeply to read"
 
 MAX_VALUES = 8_000_000
 """Most values (estimated from the separators in the text) a file may hold: composing costs
@@ -71,21 +75,10 @@ def estimated_values(text: str | bytes) -> int:
     return line_breaks(text) + text.count(",") + text.count(": ")
 
 
-_last_line = [0]
-"""The line number :func:`where` gave last, so the next position on the same line shares it."""
-
-
 def where(node: Node) -> Where:
-    """The node's position (1-based). A line number past 256 is an int object of 32 bytes
-    of its own, and a file often has several elements to a line (a choice's meter changes,
-    a one-line scene), so positions on the line just seen share its number: about 0.15 times
-    the file's size less for a generated 100,000-scene file, 0.8 times for one-line scenes."""
-    line = node.start_mark.line + 1
-    if line == _last_line[0]:
-        line = _last_line[0]
-    else:
-        _last_line[0] = line
-    return Where(line, node.start_mark.column + 1)
+    """The node's position (1-based)."""
+    mark = node.start_mark
+    return Where(mark.line + 1, mark.column + 1)
 
 
 def _line_col(node: Node) -> tuple[int, int]:
@@ -114,7 +107,7 @@ def _depth_ok(root: Node) -> bool:
     return True
 
 
-def _read_bounded(f: BinaryIO, size_on_disk: int) -> bytes:
+def read_bounded(f: BinaryIO, size_on_disk: int) -> bytes:
     """The file's bytes, at most one more than :data:`MAX_FILE_BYTES` (so a larger file is
     noticed). Asks for the size on disk first, then more in growing steps for a file that
     grew or a device that reports no size: one ``read(MAX_FILE_BYTES + 1)`` allocates the
@@ -156,7 +149,7 @@ def read_text(path: Path, shown: str) -> tuple[str | None, bytes, list[Diagnosti
             # Refuse a huge (or sparse) file by its size, without reading it; the bounded read
             # still guards a file that grows while it is read.
             too_big = st.st_size > MAX_FILE_BYTES
-            data = b"" if too_big else _read_bounded(f, st.st_size)
+            data = b"" if too_big else read_bounded(f, st.st_size)
     except FileNotFoundError:
         return fail(
             "no such file",
@@ -238,15 +231,7 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
     except yaml.YAMLError as e:
         return None, [yaml_problem(e, text, path)]
     except RecursionError:
-        return None, [
-            Diagnostic(
-                "LS004",
-                "error",
-                "the YAML is nested too deeply to read",
-                "flatten it",
-                path,
-            )
-        ]
+        return None, [Diagnostic("LS004", "error", TOO_NESTED, "flatten it", path)]
     if root is None:
         return None, [
             Diagnostic(
@@ -258,15 +243,7 @@ def compose(text: str, path: str) -> tuple[MappingNode | None, list[Diagnostic]]
             )
         ]
     if not _depth_ok(root):
-        return None, [
-            Diagnostic(
-                "LS004",
-                "error",
-                f"the YAML nests deeper than {MAX_DEPTH} levels",
-                "a scenario needs about eight",
-                path,
-            )
-        ]
+        return None, [Diagnostic("LS004", "error", *TOO_DEEP, path)]
     if not isinstance(root, MappingNode):
         what = "a list" if isinstance(root, SequenceNode) else "a single value"
         d = Diagnostic(
