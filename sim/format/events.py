@@ -38,13 +38,13 @@ SHARED_CHARS = 24
 kept once, however often they occur."""
 
 
-MAX_ENTRY_VALUES = 10_000
+MAX_ENTRY_VALUES = 2_000
 """Most values (keys, values and lists, an alias counting one) in one setting, one scene or
-one ending. The largest entry of a shipped scenario holds 166. An entry is composed whole
-before it is read, at about 600 bytes a value (a `flags:` list of 99,990 names cost 61 MB),
-so this caps what one entry adds to the peak at about 6 MB, whatever the file's size: 0.1
-times a file near the size limit, up to 6 times one of 1 MiB (docs/authoring.md, "Size
-limits")."""
+one ending: twelve times the largest entry of a shipped scenario (166). An entry is composed
+whole before it is read, at about 600 bytes a value (a `flags:` list of 99,990 names cost
+61 MB), so this caps what one entry adds to the peak at about 1.2 MB, whatever the file's
+size. At 10,000 a file just over 1 MiB holding one entry at the limit peaked at 12.2 times its
+size; at 2,000, 9.6 times (docs/authoring.md, "Size limits")."""
 
 
 class Unsupported(Exception):
