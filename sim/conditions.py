@@ -29,6 +29,8 @@ from typing import Protocol
 
 import attrs
 
+from sim.reprs import shared_repr
+
 FUNCTIONS = ("visited", "visits")
 KEYWORDS = ("and", "or", "not", "true", "false")
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
@@ -63,22 +65,26 @@ class ConditionError(ValueError):
 
 
 @attrs.frozen
+@shared_repr
 class Number:
     value: float
 
 
 @attrs.frozen
+@shared_repr
 class Bool:
     value: bool
 
 
 @attrs.frozen
+@shared_repr
 class Name:
     name: str
     offset: int = attrs.field(eq=False, default=0)
 
 
 @attrs.frozen
+@shared_repr
 class Call:
     function: str
     scene: str
@@ -86,16 +92,19 @@ class Call:
 
 
 @attrs.frozen
+@shared_repr
 class Not:
     operand: Expr
 
 
 @attrs.frozen
+@shared_repr
 class Neg:
     operand: Expr
 
 
 @attrs.frozen
+@shared_repr
 class BinOp:
     op: str  # and, or, +, -, <, <=, >, >=, ==, !=
     left: Expr
@@ -106,6 +115,7 @@ Expr = Number | Bool | Name | Call | Not | Neg | BinOp
 
 
 @attrs.frozen
+@shared_repr
 class Condition:
     """A parsed condition: the source text, its tree, and the names it reads."""
 

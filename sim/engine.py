@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from sim.model import Choice, Effects, Route, Scenario, Scene, Style
+from sim.reprs import shared_repr
 from sim.rng import draw as _draw
 from sim.rng import order
 
@@ -39,6 +40,7 @@ class SessionOver(EngineError):
 
 
 @attrs.frozen
+@shared_repr
 class Decision:
     """One decision as it happened: what was chosen and what it changed."""
 
@@ -60,6 +62,7 @@ class Decision:
 
 
 @attrs.frozen
+@shared_repr
 class State:
     """Where a session stands. Immutable; compare with ``==``; serialise with :func:`to_dict`.
 
@@ -93,6 +96,7 @@ class State:
 
 
 @attrs.frozen
+@shared_repr
 class Offer:
     """A choice as the trainee sees it now: available, or shown disabled with a reason."""
 

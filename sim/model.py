@@ -13,6 +13,7 @@ from typing import Literal
 import attrs
 
 from sim.conditions import Compiled, Condition, compile_expr
+from sim.reprs import shared_repr
 
 Style = Literal["manager", "leader", "neutral"]
 STYLES: tuple[Style, ...] = ("manager", "leader", "neutral")
@@ -69,6 +70,7 @@ _where = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
+@shared_repr
 class Meter:
     id: str
     label: str
@@ -79,6 +81,7 @@ class Meter:
 
 
 @attrs.frozen
+@shared_repr
 class MeterChange:
     """One meter's change: ``delta`` adds ``amount``; ``percent`` moves ``amount`` percent of
     the remaining distance towards max (positive) or min (negative), rounded to a whole point."""
@@ -90,6 +93,7 @@ class MeterChange:
 
 
 @attrs.frozen
+@shared_repr
 class Effects:
     changes: tuple[MeterChange, ...] = ()
     set: frozenset[str] = frozenset()
@@ -97,6 +101,7 @@ class Effects:
 
 
 @attrs.frozen
+@shared_repr
 class Guard:
     """A parsed condition together with its compiled closure."""
 
@@ -114,6 +119,7 @@ class Guard:
 
 
 @attrs.frozen
+@shared_repr
 class Insert:
     """A value written into text: a meter's ``value`` or ``label``, or the ``trainee``'s name."""
 
@@ -126,6 +132,7 @@ Line = tuple["str | Insert", ...]
 
 
 @attrs.frozen
+@shared_repr
 class Branch:
     """``{if: COND, text: ..., else: ...}``: a part of a text shown only when ``guard`` holds
     (or its ``otherwise`` when it does not)."""
@@ -136,6 +143,7 @@ class Branch:
 
 
 @attrs.frozen
+@shared_repr
 class Text:
     """Text that follows the trainee's path: paragraphs and conditional parts, resolved for a
     state by :func:`sim.prose.say`. A text with neither is kept as a plain ``str``."""
@@ -179,6 +187,7 @@ def text_guards(text: Prose | None) -> Iterator[Guard]:
 
 
 @attrs.frozen
+@shared_repr
 class Allowance:
     """``allow: [LS121]`` on an element (format 1.1): those warning codes are silenced for
     problems reported anywhere from ``start`` to ``end`` (the element's place in the file)."""
@@ -190,6 +199,7 @@ class Allowance:
 
 
 @attrs.frozen
+@shared_repr
 class Route:
     """One step of a ``next`` list. The first route whose guard holds and whose chance roll
     succeeds is taken; a route with neither is the fallback."""
@@ -201,6 +211,7 @@ class Route:
 
 
 @attrs.frozen
+@shared_repr
 class Choice:
     id: str
     text: Prose
@@ -218,6 +229,7 @@ class Choice:
 
 
 @attrs.frozen
+@shared_repr
 class Scene:
     """A scene. A narration scene (format 1.1) has no choices of the author's: its one
     choice, :data:`CONTINUE`, follows the scene's ``next``, and ``narration`` is set."""
@@ -245,6 +257,7 @@ class Scene:
 
 
 @attrs.frozen
+@shared_repr
 class Ending:
     id: str
     title: str
@@ -255,6 +268,7 @@ class Ending:
 
 
 @attrs.frozen
+@shared_repr
 class BestNeeds:
     """How many manager and leader decisions every path to a best ending must take
     (``best_needs:``; LS140 reports a path with fewer)."""
@@ -268,6 +282,7 @@ class BestNeeds:
 
 
 @attrs.frozen
+@shared_repr
 class Scenario:
     id: str
     title: str

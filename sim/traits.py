@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from sim.reprs import shared_repr
+
 if TYPE_CHECKING:
     from sim.engine import Decision
 
 
 @attrs.frozen
+@shared_repr
 class TraitPair:
     id: str
     manager: str

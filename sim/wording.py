@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from sim.reprs import shared_repr
 from sim.safetext import plain
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def wrap(text: str, width: int, indent: str = "") -> str:
 
 
 @attrs.frozen
+@shared_repr
 class Change:
     """One meter's part in a decision: ``delta`` as applied, and ``limit`` ("maximum" or
     "minimum") when the choice moved the meter but it was already at that end."""

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
+from sim.reprs import shared_repr
 from sim.safetext import one_line
 
 MAX_DIAGNOSTICS = 100
@@ -77,6 +78,7 @@ CODES: dict[str, str] = {**LOAD_CODES, **DEEP_CODES}
 
 
 @attrs.frozen
+@shared_repr
 class Diagnostic:
     """One problem at one place. ``line`` and ``column`` are 1-based."""
 

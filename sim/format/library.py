@@ -16,6 +16,7 @@ import attrs
 
 from sim.format.diagnostics import Diagnostic, ScenarioError
 from sim.format.keys import SCENARIO_ID
+from sim.reprs import shared_repr
 
 if TYPE_CHECKING:  # types only: listing files needs no model
     from sim.model import Scenario
@@ -34,6 +35,7 @@ def shipped_dir() -> Path:
 
 
 @attrs.frozen
+@shared_repr
 class Entry:
     """One scenario file as the library sees it: loaded, or broken with its diagnostics."""
 

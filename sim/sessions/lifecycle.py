@@ -19,6 +19,7 @@ import attrs
 
 from sim import engine
 from sim.model import FEEDBACK_MODES, Scenario
+from sim.reprs import shared_repr
 from sim.safetext import plain
 from sim.sessions.later import LogLater
 from sim.sessions.request import Request
@@ -67,6 +68,7 @@ def make_session(
 
 
 @attrs.frozen
+@shared_repr
 class Resumed:
     """A session rebuilt from its log, ready to continue (attach a recorder with
     ``SessionLog.reopen(path, session, cut_line=..., newline_missing=...)``)."""

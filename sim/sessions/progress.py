@@ -16,10 +16,13 @@ from typing import Any
 
 import attrs
 
+from sim.reprs import shared_repr
+
 _ANY: Any = object()
 
 
 @attrs.frozen
+@shared_repr
 class Progress:
     """One scenario's record for one trainee."""
 

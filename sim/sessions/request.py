@@ -7,8 +7,11 @@ from pathlib import Path
 
 import attrs
 
+from sim.reprs import shared_repr
+
 
 @attrs.frozen
+@shared_repr
 class Request:
     """What a new session asks for: from the command line, the simulator's options or a test.
     Fields left at their defaults give a practice session with a fresh seed, logged to the

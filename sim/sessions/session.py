@@ -18,6 +18,7 @@ from sim import engine
 from sim.engine import Decision, Offer, State
 from sim.model import FeedbackMode, Prose, Scenario
 from sim.prose import say
+from sim.reprs import shared_repr
 
 Mode = Literal["practice", "assessment"]
 
@@ -40,6 +41,7 @@ class RewindNotAllowed(engine.EngineError):
 
 
 @attrs.frozen
+@shared_repr
 class Branch:
     """Decisions abandoned by a rewind, kept so the debrief can show the first run too."""
 
@@ -49,6 +51,7 @@ class Branch:
 
 
 @attrs.define
+@shared_repr
 class Session:
     scenario: Scenario
     seed: int
