@@ -10,7 +10,6 @@ callback reports how far it got. The benchmark, the play-tester and deep validat
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
@@ -18,6 +17,7 @@ import attrs
 
 from sim.analysis.stategraph import EndingReach, Problem, StateGraph, Step
 from sim.analysis.statespace import Key, Space, constant_truth, visit_caps
+from sim.collector import paused
 from sim.model import Choice, Scenario, Style
 
 __all__ = [
@@ -145,13 +145,8 @@ def explore(
     ``persona`` picks), and both sides of every chance; stop after ``limit`` states."""
     # The search allocates hundreds of thousands of tuples and frees none of them, which only
     # makes the cycle collector scan again and again (a third of the time); pause it.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _explore(scenario, limit, persona, progress)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _explore(

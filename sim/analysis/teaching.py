@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from sim.analysis import cues, pacing, rubric, stylemix
 from sim.analysis.explore import Exploration
-from sim.analysis.paths import collector_paused
+from sim.collector import paused
 from sim.format.diagnostics import Diagnostic, Severity
 from sim.model import Scenario, Where
 
 
 def diagnostics(scenario: Scenario, found: Exploration) -> list[Diagnostic]:
-    with collector_paused():
+    with paused():
         return _diagnostics(scenario, found)
 
 

@@ -16,14 +16,14 @@ from typing import Any, TextIO
 from sim.analysis import cues, pacing, rubric, stylemix
 from sim.analysis.cues import LONGEST_SHARE_LIMIT, STYLE_SHARE_TARGET
 from sim.analysis.explore import Exploration
-from sim.analysis.paths import collector_paused
+from sim.collector import paused
 from sim.model import STYLES, Scenario
 from sim.safetext import plain
 
 
 def build(scenario: Scenario, found: Exploration) -> dict[str, Any]:
     """Everything the lesson checks found, as plain data with each path as text."""
-    with collector_paused():
+    with paused():
         return _build(scenario, found)
 
 

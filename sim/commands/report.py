@@ -85,12 +85,12 @@ def _bounds(args: argparse.Namespace) -> tuple[str | None, str | None] | str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.report.index import collector_paused
+    from sim.collector import paused
 
     # The cycle collector stays off for the whole command, not just while indexing and
     # building: else its first pass afterwards walks the whole cohort once more for nothing
     # (a tenth of a second). It is back on once the cohort is freed.
-    with collector_paused():
+    with paused():
         return _report(args)
 
 

@@ -14,7 +14,6 @@ bounded memory; tests/test_fuzz_loader.py checks that no input raises.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import yaml
 from yaml.events import AliasEvent, MappingStartEvent
 from yaml.nodes import Node, ScalarNode
 
+from sim.collector import paused
 from sim.format.diagnostics import MAX_DIAGNOSTICS, Diagnostic, ScenarioError, bounded, errors
 from sim.format.document import HEAD_KEYS, Document, build
 from sim.format.events import (
@@ -92,9 +92,7 @@ def _parse(source: Source, path: str, digest: str) -> tuple[Scenario | None, lis
     # so the cycle collector keeps rescanning a growing heap for nothing: with it paused, a
     # 10,000-scene file loads in 2.6 s instead of 6.8 s. Whatever cycles the load leaves
     # (a recursive alias) are collected once it is back on.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         if isinstance(source, Pieces) or (
             len(source) >= STREAM_FROM and estimated_values(source) <= MAX_VALUES
         ):
@@ -106,9 +104,6 @@ def _parse(source: Source, path: str, digest: str) -> tuple[Scenario | None, lis
             return None, diags
         reader = NodeReader(path, reused=reused_scalars(root, text))
         scenario = build(reader, root, digest)
-    finally:
-        if collecting:
-            gc.enable()
     found = bounded(reader.diags, path, reader.dropped)
     return (None if errors(found) else scenario), found
 

@@ -19,11 +19,12 @@ from typing import cast
 
 import attrs
 
+from sim.collector import paused
 from sim.engine import Decision
 from sim.format import library, loader
 from sim.format.diagnostics import ScenarioError
 from sim.model import CONTINUE, Scenario, sketch
-from sim.report.index import Index, collector_paused
+from sim.report.index import Index
 from sim.report.privacy import Pseudonyms
 from sim.report.rows import (
     BALANCE,
@@ -167,7 +168,7 @@ def build(
 ) -> Cohort:
     """The cohort report over ``sources`` (log paths or other source ids) in ``index``;
     with ``pseudonyms``, trainee names and log paths are replaced wherever they are shown."""
-    with collector_paused():
+    with paused():
         return _build(index, sources, filters, pseudonyms, tuple(dirs))
 
 

@@ -15,16 +15,15 @@ memory for this run.
 
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
 
+from sim.collector import paused
 from sim.log import SUFFIX, describe, home_dir
 from sim.report.stored import SCHEMA, Batch, text
 from sim.report.walk import Feed, LogSource, Scenarios, Walked, walk
@@ -181,7 +180,9 @@ class Index:
                 continue
             todo.append((real, stamp))
         jobs = min(self.jobs or _idle_cores(), len(todo) // PER_JOB)
-        with collector_paused():
+        # Ten thousand logs make a million small objects and no cycles: with the collector
+        # on it walks the growing heap again and again (a third of a warm report's time).
+        with paused():
             if jobs > 1:
                 batches = _in_parallel(todo, jobs, self.scenarios)
             else:
@@ -205,21 +206,6 @@ class Index:
 
     def rows(self, sql: str, params: Iterable[object] = ()) -> Iterator[tuple[object, ...]]:
         return iter(self.db.execute(sql, tuple(params)))
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while indexing or building a report: ten thousand logs
-    make a million small objects and no cycles, and with the collector on it walks the
-    growing heap again and again (a third of a warm report's time). Any cycle made meanwhile
-    is collected once it is back on."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 PER_JOB = 1000
@@ -256,7 +242,7 @@ def _read(todo: Sequence[tuple[str, tuple[int, int, int]]], scenarios: Scenarios
 
 
 def _read_part(todo: Sequence[tuple[str, tuple[int, int, int]]], dirs: tuple[Path, ...]) -> Batch:
-    with collector_paused():
+    with paused():
         return _read(todo, Scenarios(dirs))
 
 
