@@ -679,10 +679,15 @@ def why_missed(sections: list[Section]) -> list[str]:
         lines.append("- **Load + validate**: see the per-size figures above.")
     if any(w.startswith("loader peak memory") for w in missed):
         lines.append(
-            "- **Loader memory** (`sim/format/`): files of one-line scenes are the miss (about "
-            "13x at 1.5 MB, 11x at 5 to 12 MB, 8.7x at 53 MB; twins of the same sizes stay "
-            "under 7.5x): files written as `leadsim new` writes them are under 10x. Most of "
-            "their peak is the loaded Scenario itself (about 8x: per scene a "
+            "- **Loader memory** (`sim/format/`): files of one-line scenes are the miss (the "
+            "figures are in row 3's notes). The smallest streamed ones are the worst, since a "
+            "part of the peak does not grow with the file (the parser's buffers and the 1 MiB "
+            "pieces of the file, lazily imported modules: some 15 MB); from about 10 MB they "
+            "come to about 10x and fall to 8.7x at 53 MB, while twins stay under 7.5x. So the "
+            "10x bound holds for large files and for files written as `leadsim new` writes "
+            "them, not for every file accepted; below 1 MiB the bound is absolute (about "
+            "110 MB at most). Most of a large dense file's peak is the loaded Scenario itself "
+            "(about 8x: per scene a "
             "Scene, a Choice, a Route, two tuples and three packed positions, 48 bytes each "
             "since an int subclass is still tracked by the collector); the loader adds the "
             "interned names (about 0.4x), and Python keeps memory it freed with each scene's "
