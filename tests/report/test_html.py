@@ -11,7 +11,6 @@ from sim.report.cohort import build
 from sim.report.html import render
 from sim.report.index import Index
 from sim.report.synthetic import write_cohort
-from tests.components import unavailable
 from tests.serve.browser import CHROMIUM_ARGS, chromium_executable
 
 LIBRARY = Path(__file__).parent.parent / "tui" / "data" / "library"
@@ -51,10 +50,8 @@ def test_the_file_names_nothing_to_fetch(report_file: Path) -> None:
 
 def test_the_report_draws_offline_without_errors(report_file: Path, tmp_path: Path) -> None:
     executable = chromium_executable()  # skips (and fails under CI) where it is missing
-    try:
-        from playwright import sync_api
-    except ImportError:
-        unavailable("playwright", "the playwright package is not installed")
+    from playwright import sync_api  # a test dependency: missing, the test fails
+
     url = report_file.as_uri()
     requests: list[str] = []
     problems: list[str] = []
