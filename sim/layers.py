@@ -26,8 +26,8 @@ LAYERS: tuple[Layer, ...] = (
         0,
         "sim",
         "`model`, `conditions`, `engine`, `rng`, `prose`, `traits`, `safetext`, `wording`, "
-        "`reprs`, `collector`, `layers`: a scenario's parts, the pure engine and how its results "
-        "are worded; no I/O, no clock",
+        "`reprs`, `collector`, `places`, `layers`: a scenario's parts, the pure engine and how its "
+        "results are worded; no I/O, no clock",
     ),
     Layer(
         "format",

@@ -77,18 +77,23 @@ def find_id(scenario_id: str, extra: Iterable[Path] = ()) -> Path | None:
     """The file of the shipped (or ``extra``) scenario whose id is ``scenario_id``; None when
     there is none. Only a well-formed id is looked up: a name read from a log or an index is
     untrusted, and a forged ``../../x`` or ``/etc/x`` must never become a path."""
+    return _find_id(scenario_id, tuple(extra))[0]
+
+
+def _find_id(scenario_id: str, extra: tuple[Path, ...]) -> tuple[Path | None, list[Entry] | None]:
+    """:func:`find_id`, and the entries it read when it had to read the files (else None)."""
     if not SCENARIO_ID.match(scenario_id):
-        return None
-    folders = [shipped_dir(), *(Path(d) for d in extra)]
-    for folder in folders:
+        return None, None
+    for folder in [shipped_dir(), *(Path(d) for d in extra)]:
         for candidate in scenario_files(folder):
             if candidate.stem == scenario_id:
-                return candidate
+                return candidate, None
     # Ids normally match file names; fall back to reading the files' ids.
-    for entry in discover(extra):
+    entries = discover(extra)
+    for entry in entries:
         if entry.scenario is not None and entry.scenario.id == scenario_id:
-            return entry.path
-    return None
+            return entry.path, entries
+    return None, entries
 
 
 def recorded_file(recorded: str) -> Path | None:
@@ -111,10 +116,12 @@ def resolve(name: str, extra: Iterable[Path] = ()) -> Path:
     path = Path(name)
     if path.exists() or path.suffix in SUFFIXES or "/" in name:
         return path
-    found = find_id(name, extra)
+    folders = tuple(extra)
+    found, entries = _find_id(name, folders)
     if found is not None:
         return found
-    entries = discover(extra)
+    if entries is None:  # not an id: the files were not read yet
+        entries = discover(folders)
     known = ", ".join(sorted(e.id for e in entries)) or "none"
     raise ScenarioError(
         [

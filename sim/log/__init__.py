@@ -12,14 +12,11 @@ This package is the facade: ``from sim import log`` then ``log.SessionLog``, ``l
 """
 
 from sim.log.files import (
-    HOME_ENV,
     LogInfo,
     file_name,
-    home_dir,
     list_sessions,
     log_files,
     names_a_file,
-    sessions_dir,
     summarize,
     unfinished,
 )
@@ -48,6 +45,7 @@ from sim.log.format import (
 from sim.log.parse import parse_record
 from sim.log.reader import LogFile
 from sim.log.writer import SessionLog
+from sim.places import HOME_ENV, home_dir, sessions_dir
 
 __all__ = [
     "FORMAT",

@@ -25,26 +25,9 @@ from sim.log.format import (
 )
 from sim.log.parse import parse_record
 from sim.log.reader import LogFile
-
-HOME_ENV = "LEADSIM_HOME"
-
+from sim.places import sessions_dir
 
 # --- where logs live --------------------------------------------------------------------
-
-
-def home_dir() -> Path:
-    """leadsim's per-user data folder: ``$LEADSIM_HOME``, else the platform's data folder."""
-    env = os.environ.get(HOME_ENV)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return platformdirs.user_data_path("leadsim")
-
-
-def sessions_dir(home: Path | None = None) -> Path:
-    """The folder new session logs go to (``HOME/sessions``)."""
-    return (home if home is not None else home_dir()) / "sessions"
 
 
 def names_a_file(target: Path) -> bool:

@@ -22,6 +22,7 @@ import attrs
 from sim import __version__
 from sim.engine import Decision, State, meters_by_name, tally_by_style
 from sim.model import CONTINUE
+from sim.places import LOG_SUFFIX
 from sim.safetext import one_line
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ FORMAT = 2
 (whose logs may hold ``narration`` lines and a decision's ``shown`` order) and format 1
 otherwise, so a log of a format 1 scenario is what it always was."""
 KIND = "leadsim-session"
-SUFFIX = ".jsonl"
+SUFFIX = LOG_SUFFIX
 MAX_LINE = 1 << 20
 """Longest line the reader accepts (1 MiB); a real line is a few hundred bytes."""
 

@@ -23,7 +23,7 @@ from typing import Any
 from sim import __version__
 from sim.engine import Decision, State
 from sim.log import lock, signing
-from sim.log.files import file_name, names_a_file, sessions_dir
+from sim.log.files import file_name, names_a_file
 from sim.log.format import (
     LogError,
     Played,
@@ -35,6 +35,7 @@ from sim.log.format import (
     timestamp,
     utc_now,
 )
+from sim.places import sessions_dir
 from sim.safetext import one_line
 
 

@@ -9,7 +9,6 @@ lives in :mod:`sim.sessions.session`; this module is the service around it.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +18,7 @@ import attrs
 
 from sim import engine
 from sim.model import FEEDBACK_MODES, Scenario
+from sim.places import may_hold_logs
 from sim.reprs import shared_repr
 from sim.safetext import plain
 from sim.sessions.later import LogLater
@@ -225,7 +225,7 @@ def unfinished_for(scenario: Scenario, request: Request) -> list[LogInfo]:
     newest). A request for a new
     log file (``--log FILE``) resumes nothing; an unreadable folder offers nothing."""
     target = request.log
-    if target is None and not _may_hold_logs(_default_folder()):
+    if target is None and not may_hold_logs():
         return []  # a first session: nothing to offer, and no log package to import
     from sim.log import names_a_file, unfinished
 
@@ -241,27 +241,6 @@ def unfinished_for(scenario: Scenario, request: Request) -> list[LogInfo]:
         )
     except OSError:
         return []
-
-
-def _default_folder() -> Path:
-    """:func:`sim.log.sessions_dir`, without importing the log package (a test holds the two
-    to the same answer)."""
-    home = os.environ.get("LEADSIM_HOME")
-    if home:
-        return Path(home).expanduser() / "sessions"
-    import platformdirs
-
-    return platformdirs.user_data_path("leadsim") / "sessions"
-
-
-def _may_hold_logs(folder: Path) -> bool:
-    """False when ``folder`` certainly holds no log (missing, unreadable, or no ``.jsonl``
-    entry): then there is nothing to offer. True means: look properly."""
-    try:
-        with os.scandir(folder) as entries:
-            return any(entry.name.endswith(".jsonl") for entry in entries)
-    except OSError:
-        return False
 
 
 def describe_unfinished(info: LogInfo) -> str:

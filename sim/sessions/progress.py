@@ -9,13 +9,13 @@ reader (and the engine it imports) is loaded at all.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from sim.places import may_hold_logs
 from sim.reprs import shared_repr
 
 _ANY: Any = object()
@@ -56,7 +56,7 @@ def progress(
     ``trainee`` (None: sessions without a name; omitted: anyone's) went. ``outcomes`` maps a
     scenario id to its endings' outcomes (ending id to outcome); an unreadable folder or
     log counts as nothing."""
-    if not _any_log(folder):
+    if not may_hold_logs(folder):
         return {}
     from sim.log import list_sessions
     from sim.model import OUTCOMES
@@ -83,21 +83,3 @@ def progress(
         elif info.step:
             c["unfinished"] += 1
     return {sid: Progress(**c) for sid, c in counts.items()}
-
-
-def _any_log(folder: Path | None) -> bool:
-    """Is there a log to read? (The default folder is :func:`sim.log.sessions_dir`'s, worked
-    out here without importing the log package.)"""
-    if folder is None:
-        home = os.environ.get("LEADSIM_HOME")  # sim.log.HOME_ENV
-        if home:
-            folder = Path(home).expanduser() / "sessions"
-        else:
-            import platformdirs
-
-            folder = platformdirs.user_data_path("leadsim") / "sessions"
-    try:
-        with os.scandir(folder) as entries:
-            return any(e.name.endswith(".jsonl") for e in entries)
-    except OSError:
-        return False

@@ -164,20 +164,6 @@ def test_with_logs_in_the_folder_the_resume_check_reads_them(
     assert "sim.log" in first_scene_imports(tmp_path)
 
 
-@pytest.mark.parametrize("home", ["set", "unset"])
-def test_the_default_folder_is_the_log_packages(
-    home: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from sim import log
-    from sim.sessions import lifecycle
-
-    if home == "unset":
-        monkeypatch.delenv("LEADSIM_HOME", raising=False)
-    else:
-        monkeypatch.setenv("LEADSIM_HOME", str(tmp_path / "~home"))
-    assert lifecycle._default_folder() == log.sessions_dir()
-
-
 # -- the first frame written is whole -------------------------------------------------------
 
 
