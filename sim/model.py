@@ -8,7 +8,7 @@ equality, so two scenarios with the same content compare equal wherever their te
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Literal
+from typing import Literal, overload
 
 import attrs
 
@@ -38,7 +38,7 @@ class Where(int):
     column)``. An attrs object of two ints took 56 bytes plus an int of 32 for a line past
     256: about a fifth of what a loaded scenario of one-line scenes kept. Positions compare
     equal when line and column do (and take no part in the elements' equality, see
-    ``_where``); they are not ordered."""
+    ``_Place``); they are not ordered."""
 
     __slots__ = ()
 
@@ -66,10 +66,30 @@ class Where(int):
         return self.line, self.column
 
 
-_where = attrs.field(default=None, eq=False, repr=False)
+def _packed(where: Where | None) -> int | None:
+    return None if where is None else int(where)
 
 
-@attrs.frozen
+class _Place:
+    """An element's ``where`` (given as ``where=``, and taking no part in equality): kept in
+    its ``_at`` slot as a plain int (32 bytes, which the cycle collector does not track,
+    against 48 for a :class:`Where`; a scenario of one-line scenes holds three a scene) and
+    handed out as a :class:`Where`."""
+
+    __slots__ = ()
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Place: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> Where | None: ...
+    def __get__(self, obj: object, owner: type | None = None) -> Where | _Place | None:
+        if obj is None:
+            return self
+        at: int | None = obj._at  # type: ignore[attr-defined]
+        return None if at is None else int.__new__(Where, at)
+
+
+@attrs.frozen(weakref_slot=False)  # nothing refers to elements weakly: 8 bytes an object
 @shared_repr
 class Meter:
     id: str
@@ -77,10 +97,13 @@ class Meter:
     start: int
     min: int = 0
     max: int = 100
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class MeterChange:
     """One meter's change: ``delta`` adds ``amount``; ``percent`` moves ``amount`` percent of
@@ -89,10 +112,13 @@ class MeterChange:
     meter: str
     kind: Literal["delta", "percent"]
     amount: float
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Effects:
     changes: tuple[MeterChange, ...] = ()
@@ -100,13 +126,16 @@ class Effects:
     clear: frozenset[str] = frozenset()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Guard:
     """A parsed condition together with its compiled closure."""
 
     condition: Condition
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
     test: Compiled = attrs.field(eq=False, repr=False, init=False)
 
     @test.default
@@ -118,7 +147,7 @@ class Guard:
         return self.condition.source
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Insert:
     """A value written into text: a meter's ``value`` or ``label``, or the ``trainee``'s name."""
@@ -131,7 +160,7 @@ Line = tuple["str | Insert", ...]
 """One paragraph of text: literal pieces and inserted values."""
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Branch:
     """``{if: COND, text: ..., else: ...}``: a part of a text shown only when ``guard`` holds
@@ -142,7 +171,7 @@ class Branch:
     otherwise: Text | None = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Text:
     """Text that follows the trainee's path: paragraphs and conditional parts, resolved for a
@@ -186,7 +215,7 @@ def text_guards(text: Prose | None) -> Iterator[Guard]:
                 yield from text_guards(part.otherwise)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Allowance:
     """``allow: [LS121]`` on an element (format 1.1): those warning codes are silenced for
@@ -198,7 +227,7 @@ class Allowance:
     what: str
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Route:
     """One step of a ``next`` list. The first route whose guard holds and whose chance roll
@@ -207,10 +236,13 @@ class Route:
     goto: str
     guard: Guard | None = None
     chance: float | None = None
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Choice:
     id: str
@@ -225,10 +257,13 @@ class Choice:
     traits: tuple[str, ...] = ()
     outcome: Prose = ""
     """What happens next in the story (shown in every feedback mode; format 1.1)."""
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Scene:
     """A scene. A narration scene (format 1.1) has no choices of the author's: its one
@@ -239,7 +274,10 @@ class Scene:
     choices: tuple[Choice, ...]
     speaker: str | None = None
     reflect: Prose | None = None
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
     narration: bool = False
     title: str | None = None
     """What the trainee sees this scene called (debrief, map, text mode); see :meth:`label`."""
@@ -256,7 +294,7 @@ class Scene:
         return next((c for c in self.choices if c.id == choice_id), None)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Ending:
     id: str
@@ -264,10 +302,13 @@ class Ending:
     text: Prose
     outcome: Outcome | None = None
     lessons: tuple[Prose, ...] = ()
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class BestNeeds:
     """How many manager and leader decisions every path to a best ending must take
@@ -275,13 +316,16 @@ class BestNeeds:
 
     manager: int = 2
     leader: int = 2
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
 
     def of(self, style: Style) -> int:
         return self.manager if style == "manager" else self.leader if style == "leader" else 0
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Scenario:
     id: str
@@ -309,7 +353,10 @@ class Scenario:
     best_needs: BestNeeds = BestNeeds()
     path: str = attrs.field(default="", eq=False)
     sha256: str = attrs.field(default="", eq=False)
-    where: Where | None = _where
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed
+    )
+    where = _Place()
     meter_index: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
     _counted: frozenset[str] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
