@@ -158,8 +158,8 @@ class Document:
             b.read_meters(top["meters"][1])
 
     def scene(self, key: str, key_node: Node, node: Node) -> None:
+        key = self.b.arrived(key)
         self.scene_ids[key] = None
-        self.b.arrived(key)
         if self.r.identifier(key_node, "scene id", ELEMENT_ID, SCENE_RULE) is None:
             return
         scene = self._again(node, lambda: self.b.scene(key, node))
@@ -167,8 +167,8 @@ class Document:
             self.scenes[key] = scene
 
     def ending(self, key: str, key_node: Node, node: Node) -> None:
+        key = self.b.arrived(key)
         self.ending_ids[key] = None
-        self.b.arrived(key)
         if self.r.identifier(key_node, "ending id", ELEMENT_ID, SCENE_RULE) is None:
             return
         if key in self.scene_ids:

@@ -71,6 +71,7 @@ class Elements(ValueReader):
         cid = None
         if "id" in fields:
             cid = self.r.identifier(fields["id"][1], "choice id", ELEMENT_ID, SCENE_RULE)
+            cid = None if cid is None else self.share(cid)
         what = f"choice {cid!r}" if cid else f"a choice in scene {scene!r}"
         self.r.check_keys(fields, CHOICE_KEYS, what, node)
         self.only_11(fields, "choice", what)
@@ -107,6 +108,8 @@ class Elements(ValueReader):
                     suggest(style, STYLES) or "style is one of manager, leader, neutral",
                 )
                 style = None
+            elif style is not None:
+                style = STYLES[STYLES.index(style)]  # type: ignore[arg-type]  # one string each
         effects = (
             self.effects(fields["effects"][1], f"{what} effects")
             if "effects" in fields
@@ -173,7 +176,7 @@ class Elements(ValueReader):
                 hint = suggest(tag, TRAIT_IDS) or "see `leadsim traits` for the nineteen pair ids"
                 self.r.error("LS035", item, f"{what} has unknown trait {tag!r}", hint)
                 continue
-            tags.append(tag)
+            tags.append(self.share(tag))
         if tags and style == "neutral":
             self.r.error(
                 "LS035",
@@ -196,6 +199,7 @@ class Elements(ValueReader):
         speaker = (
             self.r.text(fields["speaker"][1], f"{what} speaker") if "speaker" in fields else None
         )
+        speaker = None if speaker is None else self.share(speaker)
         reflect = (
             self.prose(fields["reflect"][1], f"{what} reflect") if "reflect" in fields else None
         )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from sys import intern
 from typing import Any
 
 from yaml.composer import ComposerError
@@ -32,11 +31,6 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.format.yamlsource import MAX_DEPTH, TOO_DEEP, SafeLoader, line_breaks, read_bounded
-
-SHARED_CHARS = 24
-"""Values this short (ids, styles, meter names, which a file repeats thousands of times) are
-kept once, however often they occur."""
-
 
 MAX_ENTRY_VALUES = 2_000
 """Most values (keys, values and lists, an alias counting one) in one setting, one scene or
@@ -94,7 +88,7 @@ def too_many_values(at: Any, what: str) -> Unsupported:
     )
 
 
-PIECE_BYTES = 1 << 20
+PIECE_BYTES = 1 << 16
 
 
 class Pieces:
@@ -238,10 +232,7 @@ class EventComposer:
                 tag = ev.tag
                 if tag is None or tag == "!":
                     tag = resolve(ScalarNode, ev.value, ev.implicit)
-                value = ev.value
-                if len(value) <= SHARED_CHARS:
-                    value = intern(value)  # ids, styles, meter names: one copy each
-                node: Node = ScalarNode(tag, value, ev.start_mark, ev.end_mark, style=ev.style)
+                node: Node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, style=ev.style)
                 if ev.anchor is not None or pin:
                     self._anchor(ev.anchor, node)
             elif cls is AliasEvent:

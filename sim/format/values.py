@@ -8,7 +8,7 @@ endings.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator, KeysView
+from collections.abc import Iterator, KeysView, Mapping
 
 from yaml.nodes import Node, ScalarNode
 
@@ -26,7 +26,7 @@ from sim.format.keys import (
 )
 from sim.format.nodes import UNREADABLE, NodeReader, kind_of, offset_in, short, suggest
 from sim.format.yamlsource import where
-from sim.model import Effects, Guard, Meter, MeterChange, Route, Where
+from sim.model import Effects, Ending, Guard, Meter, MeterChange, Route, Scene, Where
 
 NO_NAMES: frozenset[str] = frozenset()
 NO_EFFECTS = Effects()
@@ -53,27 +53,46 @@ class ValueReader:
         self.flags_written: set[str] = set()
         self.declared_flags: set[str] = set()
         self.declared_at: dict[str, Where] = {}
+        self.shared: dict[str, str] = {}
         # Conditions are checked for names after every scene is read.
         self.pending: list[tuple[conditions.Condition, Node]] = []
         # The scenes and endings named so far (the document's), and where each 'next' names
         # one not named yet (a position, not the node: a large file's nodes are dropped as
         # each scene is read), until it is: only names still waiting at the end are
         # mistakes. Keeping every target instead cost 16 bytes a route to the end.
-        self.named: tuple[Container[str], ...] = ()
-        self.waiting: dict[str, list[Where]] = {}
+        self.named: tuple[Mapping[str, Scene | Ending | None], ...] = ()
+        self.waiting: dict[str, tuple[str, list[Where]]] = {}
 
-    def target(self, goto: str, at: Where) -> None:
-        if not any(goto in names for names in self.named):
-            self.waiting.setdefault(goto, []).append(at)
+    def target(self, goto: str, at: Where) -> str:
+        """Note that a 'next' at ``at`` names ``goto``; the name to keep for it. Every route to
+        a scene and the scene itself hold one string for its name: the one written first
+        (its scene's, or the first 'next' naming it when that comes first), since a string
+        is 50 bytes or more, and a scenario of one-line scenes holds one a scene."""
+        for names in self.named:
+            if goto in names:
+                element = names[goto]
+                return goto if element is None else element.id
+        waiting = self.waiting.get(goto)
+        if waiting is None:
+            self.waiting[goto] = waiting = (goto, [])
+        waiting[1].append(at)
+        return waiting[0]
 
-    def arrived(self, name: str) -> None:
-        """``name`` is a scene or ending now: 'next' may name it."""
-        self.waiting.pop(name, None)
+    def arrived(self, name: str) -> str:
+        """``name`` is a scene or ending now: 'next' may name it. The name to keep for it
+        (the string the first 'next' naming it holds, if one did)."""
+        waiting = self.waiting.pop(name, None)
+        return name if waiting is None else waiting[0]
+
+    def share(self, name: str) -> str:
+        """One string for each name the file repeats (choice ids, meter and flag names,
+        speakers), so a loaded scenario holds each once however often it is written."""
+        return self.shared.setdefault(name, name)
 
     @property
     def targets(self) -> Iterator[tuple[str, Where]]:
         """Where a 'next' names what no scene or ending was named, so far."""
-        return ((goto, at) for goto, places in self.waiting.items() for at in places)
+        return ((goto, at) for goto, (_, places) in self.waiting.items() for at in places)
 
     def flag_names(
         self, node: Node, what: str, places: dict[str, Where] | None = None
@@ -85,6 +104,7 @@ class ValueReader:
         for n in nodes:
             name = self.r.identifier(n, f"flag in {what}", NAME_ID, FLAG_RULE)
             if name is not None:
+                name = self.share(name)
                 names.append(name)
                 if places is not None:
                     places.setdefault(name, where(n))
@@ -234,6 +254,7 @@ class ValueReader:
         return self.set_at if key == "set" else None
 
     def meter_change(self, meter: str, node: Node, what: str) -> MeterChange | None:
+        meter = self.share(meter)
         value = self.r.scalar(node) if isinstance(node, ScalarNode) else None
         if value is UNREADABLE:
             return None
@@ -274,8 +295,7 @@ class ValueReader:
             if goto is None:
                 return ()
             at = where(node)
-            self.target(goto, at)
-            return (Route(goto, where=at),)
+            return (Route(self.target(goto, at), where=at),)
         items = self.r.sequence(node, f"{what} next")
         if items is None:
             return ()
@@ -323,7 +343,7 @@ class ValueReader:
             goto = self.r.identifier(fields["goto"][1], f"{rwhat} goto", ELEMENT_ID, SCENE_RULE)
             if goto is None:
                 continue
-            self.target(goto, where(fields["goto"][1]))
+            goto = self.target(goto, where(fields["goto"][1]))
             fallback = "if" not in fields and "chance" not in fields
             routes.append(Route(goto, guard, chance, where=where(item)))
             if i == len(items) and not fallback:
