@@ -2,8 +2,11 @@
 
 Trainers write small expressions such as ``trust >= 30 and not visited('escalation')``.
 They are untrusted text, so they are never handed to ``eval``: this module tokenises and
-parses them once, at load time, into a tree of frozen nodes, and compiles that tree into
-plain Python closures that the engine calls on every decision.
+parses them into a tree of frozen nodes, and compiles that tree into plain Python closures
+that the engine calls on every decision. The loader parses each condition to check it, then
+keeps only its text: the tree is parsed again when first needed (a condition of 200
+characters is about 12 KB of nodes and 45 KB of closures, which a large scenario would
+otherwise hold for guards nobody evaluates).
 
 Grammar (lowest precedence first)::
 
@@ -114,13 +117,20 @@ class BinOp:
 Expr = Number | Bool | Name | Call | Not | Neg | BinOp
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 @shared_repr
 class Condition:
-    """A parsed condition: the source text, its tree, and the names it reads."""
+    """A condition: its source text and its tree (given, or parsed from the text when first
+    asked for, and kept), and the names it reads. Two are equal when their texts are."""
 
     source: str
-    tree: Expr
+    _tree: Expr | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
+
+    @property
+    def tree(self) -> Expr:
+        if self._tree is None:
+            object.__setattr__(self, "_tree", _Parser(self.source).parse())
+        return self._tree  # type: ignore[return-value]
 
     def names(self) -> set[str]:
         """Meter and flag names the condition reads."""

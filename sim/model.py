@@ -129,18 +129,21 @@ class Effects:
 @attrs.frozen(weakref_slot=False)
 @shared_repr
 class Guard:
-    """A parsed condition together with its compiled closure."""
+    """A condition and its place; ``test`` is its compiled closure, compiled when first
+    used and kept."""
 
     condition: Condition
     _at: int | None = attrs.field(
         default=None, eq=False, repr=False, alias="where", converter=_packed
     )
     where = _Place()
-    test: Compiled = attrs.field(eq=False, repr=False, init=False)
+    _test: Compiled | None = attrs.field(default=None, eq=False, repr=False, init=False)
 
-    @test.default
-    def _compile(self) -> Compiled:
-        return compile_expr(self.condition.tree)
+    @property
+    def test(self) -> Compiled:
+        if self._test is None:
+            object.__setattr__(self, "_test", compile_expr(self.condition.tree))
+        return self._test  # type: ignore[return-value]
 
     @property
     def source(self) -> str:

@@ -9,10 +9,12 @@ endings.
 from __future__ import annotations
 
 from collections.abc import Iterator, KeysView, Mapping
+from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
 from sim import conditions
+from sim.format.diagnostics import MAX_DIAGNOSTICS
 from sim.format.keys import (
     DELTA,
     ELEMENT_ID,
@@ -54,8 +56,16 @@ class ValueReader:
         self.declared_flags: set[str] = set()
         self.declared_at: dict[str, Where] = {}
         self.shared: dict[str, str] = {}
-        # Conditions are checked for names after every scene is read.
-        self.pending: list[tuple[conditions.Condition, Node]] = []
+        # A condition's names are checked as it is read, against the meters, the flags
+        # declared and the flags set so far; a name or scene not known yet is kept with where
+        # it is used (up to MAX_DIAGNOSTICS places each: no more could be reported) and
+        # checked once every scene is read. Keeping every parsed condition and its node for
+        # that instead cost a large file more than its nodes had.
+        self.conditions: dict[str, conditions.Condition] = {}
+        self.names_read: set[str] = set()
+        self.later_names: dict[str, list[Where]] = {}
+        self.later_scenes: dict[str, list[tuple[str, Where]]] = {}
+        self.later_more: dict[str, int] = {}  # places past the cap, by "name:" or "scene:" key
         # The scenes and endings named so far (the document's), and where each 'next' names
         # one not named yet (a position, not the node: a large file's nodes are dropped as
         # each scene is read), until it is: only names still waiting at the end are
@@ -121,25 +131,53 @@ class ValueReader:
         except conditions.ConditionError as e:
             self.r.error("LS020", offset_in(node, e.offset), f"{what}: {e.message}", e.hint)
             return None
-        self.pending.append((parsed, node))
-        return Guard(parsed, where=where(node))
+        self._names(parsed, node)
+        # Kept as its text (one Condition for each text): the tree is parsed again when
+        # first needed; see sim.conditions.
+        kept = self.conditions.get(source)
+        if kept is None:
+            self.conditions[source] = kept = conditions.Condition(source)
+        return Guard(kept, where=where(node))
+
+    def _names(self, parsed: conditions.Condition, node: Node) -> None:
+        """Note the names and scenes a condition reads that are not known yet."""
+        scenes = self.named[0] if self.named else {}
+        for n in conditions.walk(parsed.tree):
+            if isinstance(n, conditions.Name):
+                name = n.name
+                self.names_read.add(name)
+                if not (
+                    name in self.meter_names
+                    or name in self.flags_written
+                    or name in self.declared_flags
+                ):
+                    places = self.later_names.setdefault(name, [])
+                    if self._room(places, "name:" + name):
+                        places.append(offset_in(node, n.offset))
+            elif isinstance(n, conditions.Call) and n.scene not in scenes:
+                calls = self.later_scenes.setdefault(n.scene, [])
+                if self._room(calls, "scene:" + n.scene):
+                    calls.append((n.function, offset_in(node, n.offset)))
+
+    def _room(self, places: list[Any], key: str) -> bool:
+        """Whether ``places`` may hold one more (else that one is counted under ``key``)."""
+        if len(places) < MAX_DIAGNOSTICS:
+            return True
+        self.later_more[key] = self.later_more.get(key, 0) + 1
+        return False
 
     def check_names(self, scenes: KeysView[str]) -> None:
         known = self.meter_names | self.flags_written | self.declared_flags
-        unknown: dict[str, list[Where]] = {}
-        for cond, node in self.pending:
-            for n in conditions.walk(cond.tree):
-                if isinstance(n, conditions.Name) and n.name not in known:
-                    unknown.setdefault(n.name, []).append(offset_in(node, n.offset))
-                elif isinstance(n, conditions.Call) and n.scene not in scenes:
-                    hint = suggest(n.scene, scenes) or "name a scene id from 'scenes:'"
-                    self.r.error(
-                        "LS021",
-                        offset_in(node, n.offset),
-                        f"{n.function}() names unknown scene {short(n.scene)}",
-                        hint,
-                    )
-        read = {n for cond, _ in self.pending for n in cond.names()}
+        for scene, calls in self.later_scenes.items():
+            if scene in scenes:
+                continue
+            hint = suggest(scene, scenes) or "name a scene id from 'scenes:'"
+            for function, at in calls:
+                message = f"{function}() names unknown scene {short(scene)}"
+                self.r.error("LS021", at, message, hint)
+            self.r.dropped += self.later_more.get("scene:" + scene, 0)
+        unknown = {name: at for name, at in self.later_names.items() if name not in known}
+        read = self.names_read
         # A flag that is set but never read, close to a name that is read but never set, is
         # the typo: point at the 'set:' rather than asking every correct reader to change.
         misspelt = {
@@ -165,6 +203,7 @@ class ValueReader:
             )
             for at in places:
                 self.r.error("LS021", at, f"condition uses unknown name {short(name)}", hint)
+            self.r.dropped += self.later_more.get("name:" + name, 0)
 
     # -- meters --
 
