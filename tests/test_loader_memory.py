@@ -11,7 +11,7 @@ import tracemalloc
 import pytest
 
 from sim import engine
-from sim.format import loader
+from sim.format import loader, values
 from sim.format.diagnostics import MAX_DIAGNOSTICS
 
 HEAD = (
@@ -106,3 +106,17 @@ def test_a_visit_to_a_scene_that_never_comes_is_reported_where_it_is_asked() -> 
     found = loader.parse_text(text, "f.yaml")[1]
     assert [(d.code, d.line) for d in found] == [("LS021", 8), ("LS021", 9)]
     assert "visited() names unknown scene 's9'" in found[0].message
+
+
+def test_a_file_of_too_many_different_flag_names_is_refused_at_the_first_past_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(values, "MAX_NAMES", 20)
+    sets = "{{id: a, text: y, style: leader, effects: {{set: [{names}]}}, next: {g}}}"
+    fine = chain(4, sets.replace("{names}", "f{g}a, f{g}b, f{g}c, f{g}d, f{g}e"))
+    assert loader.parse_text(fine, "f.yaml")[1] == []  # 4 scenes x 5 names
+    over = fine.replace("next: done}", "next: done, if: g1 or g2}")
+    found = loader.parse_text(over, "f.yaml")[1]
+    column = over.splitlines()[10].index("g1 or g2") + 1  # the condition naming the 21st
+    assert [(d.code, d.line, d.column) for d in found] == [("LS004", 11, column)]
+    assert "more than 20 different flag names" in found[0].message

@@ -30,6 +30,13 @@ from sim.format.nodes import UNREADABLE, NodeReader, kind_of, offset_in, short, 
 from sim.format.yamlsource import where
 from sim.model import Effects, Ending, Guard, Meter, MeterChange, Route, Scene, Where
 
+MAX_NAMES = 10_000
+"""Most different flag names (declared, set, cleared, or read by conditions) a scenario may
+use; a shipped scenario uses a dozen. Each costs some 250 bytes however short it is written,
+so without a limit a file of flag names would take fifty times its size."""
+MAX_SHARED = 100_000
+"""Most names kept once each (:meth:`ValueReader.share`); past it a name is kept as written."""
+
 NO_NAMES: frozenset[str] = frozenset()
 NO_EFFECTS = Effects()
 """What a choice without effects holds: one shared value, not an object of 80 bytes each."""
@@ -56,6 +63,7 @@ class ValueReader:
         self.declared_flags: set[str] = set()
         self.declared_at: dict[str, Where] = {}
         self.shared: dict[str, str] = {}
+        self.names: set[str] = set()  # every flag name, and every name a condition reads
         # A condition's names are checked as it is read, against the meters, the flags
         # declared and the flags set so far; a name or scene not known yet is kept with where
         # it is used (up to MAX_DIAGNOSTICS places each: no more could be reported) and
@@ -97,7 +105,27 @@ class ValueReader:
     def share(self, name: str) -> str:
         """One string for each name the file repeats (choice ids, meter and flag names,
         speakers), so a loaded scenario holds each once however often it is written."""
-        return self.shared.setdefault(name, name)
+        if len(self.shared) < MAX_SHARED:
+            return self.shared.setdefault(name, name)
+        return self.shared.get(name, name)
+
+    def may_name(self, name: str, node: Node) -> bool:
+        """Whether the file may use one more flag name (or a name in a condition); past
+        :data:`MAX_NAMES` different ones, the file is refused at ``node`` (once)."""
+        if name in self.names or name in self.meter_names:
+            return True
+        if len(self.names) < MAX_NAMES:
+            self.names.add(name)
+            return True
+        if len(self.names) == MAX_NAMES:
+            self.names.add("")  # reported: no name is ever empty
+            self.r.error(
+                "LS004",
+                node,
+                f"the scenario uses more than {MAX_NAMES:,} different flag names",
+                "a scenario needs a few dozen: check the file was generated as meant",
+            )
+        return False
 
     @property
     def targets(self) -> Iterator[tuple[str, Where]]:
@@ -113,7 +141,7 @@ class ValueReader:
         names = []
         for n in nodes:
             name = self.r.identifier(n, f"flag in {what}", NAME_ID, FLAG_RULE)
-            if name is not None:
+            if name is not None and self.may_name(name, n):
                 name = self.share(name)
                 names.append(name)
                 if places is not None:
@@ -145,6 +173,8 @@ class ValueReader:
         for n in conditions.walk(parsed.tree):
             if isinstance(n, conditions.Name):
                 name = n.name
+                if not self.may_name(name, node):
+                    continue
                 self.names_read.add(name)
                 if not (
                     name in self.meter_names
