@@ -3,10 +3,9 @@
 Trainers write small expressions such as ``trust >= 30 and not visited('escalation')``.
 They are untrusted text, so they are never handed to ``eval``: this module tokenises and
 parses them into a tree of frozen nodes, and compiles that tree into plain Python closures
-that the engine calls on every decision. The loader parses each condition to check it, then
-keeps only its text: the tree is parsed again when first needed (a condition of 200
-characters is about 12 KB of nodes and 45 KB of closures, which a large scenario would
-otherwise hold for guards nobody evaluates).
+that the engine calls on every decision. The loader checks each condition, then keeps its
+text: the tree is parsed again when first needed (200 characters of condition are about
+12 KB of nodes and 45 KB of closures).
 
 Grammar (lowest precedence first)::
 

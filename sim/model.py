@@ -34,11 +34,11 @@ class Where(int):
 
     Packed in one int, since a scenario holds one for nearly every element: a line under
     2**22 and a column under 256 (nearly every position) as ``line << 8 | column``, which
-    fits in one 30-bit digit (48 bytes an object), anything else as ``-(line << 32 |
-    column)``. An attrs object of two ints took 56 bytes plus an int of 32 for a line past
-    256: about a fifth of what a loaded scenario of one-line scenes kept. Positions compare
-    equal when line and column do (and take no part in the elements' equality, see
-    ``_Place``); they are not ordered."""
+    fits in one 30-bit digit, anything else as ``-(line << 32 | column)``. Elements keep
+    that int itself (32 bytes) and hand out a Where when asked (``_Place``); an attrs object
+    of two ints took 56 bytes plus an int of 32 for a line past 256. Positions compare
+    equal when line and column do (and take no part in the elements' equality); they are
+    not ordered."""
 
     __slots__ = ()
 

@@ -92,10 +92,11 @@ PIECE_BYTES = 1 << 16
 
 
 class Pieces:
-    """A large file's bytes, handed to libyaml a piece (1 MiB) at a time, each piece dropped
-    once it is read: the loader's peak comes as the last scenes are read, and the whole file
-    held until then was a tenth of it. :meth:`whole` reads the file again for what needs
-    all of it at once (the line of a YAML error, a repeated key's first listing)."""
+    """A large file's bytes, handed to libyaml a piece (64 KiB) at a time, each piece dropped
+    once it is read: the loader's peak comes as the last scenes are read, when at most one
+    piece is left (with 1 MiB pieces, a file just under 2 MiB still held half of itself).
+    :meth:`whole` reads the file again for what needs all of it at once (the line of a YAML
+    error, a repeated key's first listing)."""
 
     def __init__(self, data: bytes, path: Path) -> None:
         self.lines = line_breaks(data)
