@@ -3,7 +3,7 @@
 Generates a session log of about ``--mb`` megabytes (the looping scenario of
 ``benchmarks/replay.py``, rewinds and reflections included) in a temporary folder, then runs,
 each in a fresh process so that the numbers do not mix, and reports the peak resident memory
-(``ru_maxrss``) of:
+(its own ``VmHWM``, benchmarks/_memory.py) of:
 
 * python: the interpreter with leadsim's log modules imported, nothing read (the floor);
 * verify: :func:`sim.log.replay.verify` of the log, the flat reference;
@@ -20,7 +20,6 @@ usage: python benchmarks/replay_screen.py [--mb 100]
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+
+from _memory import peak_mib  # noqa: E402
 
 MODES = ("python", "verify", "screen")
 
@@ -47,7 +48,7 @@ def child(mode: str, log_path: Path, scenario: Path) -> None:
         for i in (0, len(steps) // 2, len(steps) - 1):
             assert steps[i].record.step > 0
         assert recorded.end is not None and not recorded.divergences
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
+    print(round(peak_mib() * 1024))  # KiB
 
 
 def main() -> None:
