@@ -339,11 +339,6 @@ values): the shape with the most model per value, so the largest peak any accept
 reaches (docs/authoring.md, "Size limits")."""
 
 
-def dense(n: int, folder: Path) -> Path:
-    """``n`` one-line scenes, each one choice leading to the next, then one ending."""
-    return _shapes.one_line(n, folder)
-
-
 def loader_memory(quick: bool, tmp: Path, notes: list[str]) -> list[Target]:
     """Peak memory of loader.check alone, as docs/authoring.md defines it: a fresh process's
     peak RSS less its RSS before loading, over the file's size. Measured on the largest twin
@@ -354,14 +349,14 @@ def loader_memory(quick: bool, tmp: Path, notes: list[str]) -> list[Target]:
     under 1 GB for every file; the ratio of the densest shapes is shown beside them."""
     files = {
         "twin": twin(2500 if quick else LIMIT_LAYERS, 4, tmp),
-        "one-line scenes": dense(15_000, tmp),
+        "one-line scenes": _shapes.one_line(15_000, tmp),
         "tightest one-line scenes": _shapes.tightest(17_000, tmp),
         "narration scenes": _shapes.narration(43_000, tmp),
         "guarded routes": _shapes.guarded(1_200, tmp),
         "long conditions": _shapes.long_conditions(4_800, tmp),
     }
     if not quick:
-        files["one-line scenes at the value limit"] = dense(499_000, tmp)
+        files["one-line scenes at the value limit"] = _shapes.one_line(499_000, tmp)
         files["narration scenes at the value limit"] = _shapes.narration(AT_THE_LIMIT, tmp)
     plain = ("twin", "one-line scenes", "tightest one-line scenes")
     found: dict[str, tuple[float, float, float]] = {}  # name -> (ratio, peak MiB, file MB)

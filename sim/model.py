@@ -89,33 +89,36 @@ class _Place:
         return None if at is None else int.__new__(Where, at)
 
 
+@attrs.frozen(weakref_slot=False)
+class _Placed:
+    """The base of every element that remembers its place in the file: ``where=`` (keyword
+    only), kept as :class:`_Place` says."""
+
+    _at: int | None = attrs.field(
+        default=None, eq=False, repr=False, alias="where", converter=_packed, kw_only=True
+    )
+    where = _Place()
+
+
 @attrs.frozen(weakref_slot=False)  # nothing refers to elements weakly: 8 bytes an object
 @shared_repr
-class Meter:
+class Meter(_Placed):
     id: str
     label: str
     start: int
     min: int = 0
     max: int = 100
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
 
 
 @attrs.frozen(weakref_slot=False)
 @shared_repr
-class MeterChange:
+class MeterChange(_Placed):
     """One meter's change: ``delta`` adds ``amount``; ``percent`` moves ``amount`` percent of
     the remaining distance towards max (positive) or min (negative), rounded to a whole point."""
 
     meter: str
     kind: Literal["delta", "percent"]
     amount: float
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
 
 
 @attrs.frozen(weakref_slot=False)
@@ -128,15 +131,11 @@ class Effects:
 
 @attrs.frozen(weakref_slot=False)
 @shared_repr
-class Guard:
+class Guard(_Placed):
     """A condition and its place; ``test`` is its compiled closure, compiled when first
     used and kept."""
 
     condition: Condition
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
     _test: Compiled | None = attrs.field(default=None, eq=False, repr=False, init=False)
 
     @property
@@ -232,22 +231,18 @@ class Allowance:
 
 @attrs.frozen(weakref_slot=False)
 @shared_repr
-class Route:
+class Route(_Placed):
     """One step of a ``next`` list. The first route whose guard holds and whose chance roll
     succeeds is taken; a route with neither is the fallback."""
 
     goto: str
     guard: Guard | None = None
     chance: float | None = None
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
 
 
 @attrs.frozen(weakref_slot=False)
 @shared_repr
-class Choice:
+class Choice(_Placed):
     id: str
     text: Prose
     style: Style
@@ -260,15 +255,11 @@ class Choice:
     traits: tuple[str, ...] = ()
     outcome: Prose = ""
     """What happens next in the story (shown in every feedback mode; format 1.1)."""
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
 
 
 @attrs.frozen(weakref_slot=False)
 @shared_repr
-class Scene:
+class Scene(_Placed):
     """A scene. A narration scene (format 1.1) has no choices of the author's: its one
     choice, :data:`CONTINUE`, follows the scene's ``next``, and ``narration`` is set."""
 
@@ -277,10 +268,6 @@ class Scene:
     choices: tuple[Choice, ...]
     speaker: str | None = None
     reflect: Prose | None = None
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
     narration: bool = False
     title: str | None = None
     """What the trainee sees this scene called (debrief, map, text mode); see :meth:`label`."""
@@ -299,30 +286,22 @@ class Scene:
 
 @attrs.frozen(weakref_slot=False)
 @shared_repr
-class Ending:
+class Ending(_Placed):
     id: str
     title: str
     text: Prose
     outcome: Outcome | None = None
     lessons: tuple[Prose, ...] = ()
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
 
 
 @attrs.frozen(weakref_slot=False)
 @shared_repr
-class BestNeeds:
+class BestNeeds(_Placed):
     """How many manager and leader decisions every path to a best ending must take
     (``best_needs:``; LS140 reports a path with fewer)."""
 
     manager: int = 2
     leader: int = 2
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
 
     def of(self, style: Style) -> int:
         return self.manager if style == "manager" else self.leader if style == "leader" else 0
@@ -330,7 +309,7 @@ class BestNeeds:
 
 @attrs.frozen(weakref_slot=False)
 @shared_repr
-class Scenario:
+class Scenario(_Placed):
     id: str
     title: str
     summary: str
@@ -356,10 +335,6 @@ class Scenario:
     best_needs: BestNeeds = BestNeeds()
     path: str = attrs.field(default="", eq=False)
     sha256: str = attrs.field(default="", eq=False)
-    _at: int | None = attrs.field(
-        default=None, eq=False, repr=False, alias="where", converter=_packed
-    )
-    where = _Place()
     meter_index: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
     _counted: frozenset[str] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 

@@ -64,6 +64,7 @@ class ValueReader:
         self.declared_at: dict[str, Where] = {}
         self.shared: dict[str, str] = {}
         self.names: set[str] = set()  # every flag name, and every name a condition reads
+        self.too_many_names = False  # past MAX_NAMES, reported once
         # A condition's names are checked as it is read, against the meters, the flags
         # declared and the flags set so far; a name or scene not known yet is kept with where
         # it is used (up to MAX_DIAGNOSTICS places each: no more could be reported) and
@@ -73,7 +74,7 @@ class ValueReader:
         self.names_read: set[str] = set()
         self.later_names: dict[str, list[Where]] = {}
         self.later_scenes: dict[str, list[tuple[str, Where]]] = {}
-        self.later_more: dict[str, int] = {}  # places past the cap, by "name:" or "scene:" key
+        self.later_more: dict[tuple[str, str], int] = {}  # places past the cap, by kind and name
         # The scenes and endings named so far (the document's), and where each 'next' names
         # one not named yet (a position, not the node: a large file's nodes are dropped as
         # each scene is read), until it is: only names still waiting at the end are
@@ -117,8 +118,8 @@ class ValueReader:
         if len(self.names) < MAX_NAMES:
             self.names.add(name)
             return True
-        if len(self.names) == MAX_NAMES:
-            self.names.add("")  # reported: no name is ever empty
+        if not self.too_many_names:
+            self.too_many_names = True
             self.r.error(
                 "LS004",
                 node,
@@ -182,14 +183,14 @@ class ValueReader:
                     or name in self.declared_flags
                 ):
                     places = self.later_names.setdefault(name, [])
-                    if self._room(places, "name:" + name):
+                    if self._room(places, ("name", name)):
                         places.append(offset_in(node, n.offset))
             elif isinstance(n, conditions.Call) and n.scene not in scenes:
                 calls = self.later_scenes.setdefault(n.scene, [])
-                if self._room(calls, "scene:" + n.scene):
+                if self._room(calls, ("scene", n.scene)):
                     calls.append((n.function, offset_in(node, n.offset)))
 
-    def _room(self, places: list[Any], key: str) -> bool:
+    def _room(self, places: list[Any], key: tuple[str, str]) -> bool:
         """Whether ``places`` may hold one more (else that one is counted under ``key``)."""
         if len(places) < MAX_DIAGNOSTICS:
             return True
@@ -205,7 +206,7 @@ class ValueReader:
             for function, at in calls:
                 message = f"{function}() names unknown scene {short(scene)}"
                 self.r.error("LS021", at, message, hint)
-            self.r.dropped += self.later_more.get("scene:" + scene, 0)
+            self.r.dropped += self.later_more.get(("scene", scene), 0)
         unknown = {name: at for name, at in self.later_names.items() if name not in known}
         read = self.names_read
         # A flag that is set but never read, close to a name that is read but never set, is
@@ -233,7 +234,7 @@ class ValueReader:
             )
             for at in places:
                 self.r.error("LS021", at, f"condition uses unknown name {short(name)}", hint)
-            self.r.dropped += self.later_more.get("name:" + name, 0)
+            self.r.dropped += self.later_more.get(("name", name), 0)
 
     # -- meters --
 
