@@ -3,9 +3,7 @@
 Trainers write small expressions such as ``trust >= 30 and not visited('escalation')``.
 They are untrusted text, so they are never handed to ``eval``: this module tokenises and
 parses them into a tree of frozen nodes, and compiles that tree into plain Python closures
-that the engine calls on every decision. The loader checks each condition, then keeps its
-text: the tree is parsed again when first needed (200 characters of condition are about
-12 KB of nodes and 45 KB of closures).
+that the engine calls on every decision; a loaded :class:`Condition` makes both on first use.
 
 Grammar (lowest precedence first)::
 
@@ -119,17 +117,23 @@ Expr = Number | Bool | Name | Call | Not | Neg | BinOp
 @attrs.frozen(weakref_slot=False)
 @shared_repr
 class Condition:
-    """A condition: its source text and its tree (given, or parsed from the text when first
-    asked for, and kept), and the names it reads. Two are equal when their texts are."""
+    """A condition's text, its tree and its closure ``test`` (made when first used, kept)."""
 
     source: str
     _tree: Expr | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
+    _test: Compiled | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def tree(self) -> Expr:
         if self._tree is None:
             object.__setattr__(self, "_tree", _Parser(self.source).parse())
         return self._tree  # type: ignore[return-value]
+
+    @property
+    def test(self) -> Compiled:
+        if self._test is None:
+            object.__setattr__(self, "_test", compile_expr(self.tree))
+        return self._test  # type: ignore[return-value]
 
     def names(self) -> set[str]:
         """Meter and flag names the condition reads."""
@@ -443,8 +447,3 @@ def compile_expr(node: Expr) -> Compiled:
             a, b, f = compile_expr(left), compile_expr(right), _OPS[op]
             return lambda facts: f(a(facts), b(facts))
     raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
-
-
-def evaluate(condition: Condition, facts: Facts) -> bool:
-    """Evaluate a condition once (the engine keeps compiled closures instead)."""
-    return bool(compile_expr(condition.tree)(facts))

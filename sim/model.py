@@ -12,7 +12,7 @@ from typing import Literal, overload
 
 import attrs
 
-from sim.conditions import Compiled, Condition, compile_expr
+from sim.conditions import Compiled, Condition
 from sim.reprs import shared_repr
 
 Style = Literal["manager", "leader", "neutral"]
@@ -132,17 +132,14 @@ class Effects:
 @attrs.frozen(weakref_slot=False)
 @shared_repr
 class Guard(_Placed):
-    """A condition and its place; ``test`` is its compiled closure, compiled when first
-    used and kept."""
+    """A condition and its place. Guards with the same text share one :class:`Condition`,
+    so each text is parsed and compiled once, when first used."""
 
     condition: Condition
-    _test: Compiled | None = attrs.field(default=None, eq=False, repr=False, init=False)
 
     @property
     def test(self) -> Compiled:
-        if self._test is None:
-            object.__setattr__(self, "_test", compile_expr(self.condition.tree))
-        return self._test  # type: ignore[return-value]
+        return self.condition.test
 
     @property
     def source(self) -> str:

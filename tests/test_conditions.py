@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from sim import conditions
 from sim.conditions import ConditionError, parse
 
 
@@ -21,7 +20,7 @@ class Facts:
 
 
 def ev(text: str, **values: float) -> bool:
-    return conditions.evaluate(parse(text), Facts(values))
+    return bool(parse(text).test(Facts(values)))
 
 
 @pytest.mark.parametrize(
@@ -51,9 +50,9 @@ def test_evaluation(text: str, values: dict[str, float], expected: bool) -> None
 
 def test_visited_and_visits() -> None:
     cond = parse("visited('crisis') and visits(\"coffee\") >= 2")
-    assert conditions.evaluate(cond, Facts({}, {"crisis": 1, "coffee": 2}))
-    assert not conditions.evaluate(cond, Facts({}, {"crisis": 1, "coffee": 1}))
-    assert not conditions.evaluate(cond, Facts({}, {"coffee": 5}))
+    assert cond.test(Facts({}, {"crisis": 1, "coffee": 2}))
+    assert not cond.test(Facts({}, {"crisis": 1, "coffee": 1}))
+    assert not cond.test(Facts({}, {"coffee": 5}))
     assert cond.scenes() == {"crisis", "coffee"}
 
 
